@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+// The shapes of Better Auth's email endpoints that our clients rely on.
+export const SignUpBody = z.object({
+  email: z.email(),
+  password: z.string().min(8, "at least 8 characters").max(128),
+  name: z.string().trim().min(1).max(100),
+});
+export type SignUpBody = z.infer<typeof SignUpBody>;
+export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });
+export type SignInBody = z.infer<typeof SignInBody>;
+export const AuthResult = z.object({
+  token: z.string(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+});
+export type AuthResult = z.infer<typeof AuthResult>;

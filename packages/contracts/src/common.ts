@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+export const Id = z.coerce.number().int().positive().max(2_147_483_647);
+export const UserId = z.uuid();
+/** ISO 8601 with an offset or Z; the server answers in UTC with Z. */
+export const DateTime = z.iso.datetime({ offset: true });
+export const HexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, "must be a hex color like #3B82F6");
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, "unknown IANA time zone");
+
+export const UserParams = z.object({ user_id: z.string() });
+export const UserItemParams = UserParams.extend({ id: Id });
+
+export const PageInfo = z.object({
+  limit: z.number().int(),
+  offset: z.number().int(),
+  total: z.number().int(),
+  /** The offset of the next page, or null on the last one. */
+  next_offset: z.number().int().nullable(),
+});
+export type PageInfo = z.infer<typeof PageInfo>;

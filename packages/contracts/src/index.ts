@@ -1,0 +1,7 @@
+export * from "./auth.ts";
+export * from "./common.ts";
+export * from "./priorities.ts";
+export * from "./problem.ts";
+export * from "./recurring-tasks.ts";
+export * from "./tags.ts";
+export * from "./tasks.ts";

@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** Stable machine-readable error codes; the HTTP status follows from the code. */
+export const ErrorCode = z.enum([
+  "malformed_json",
+  "validation_failed",
+  "invalid_reference",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "tag_name_taken",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal_error",
+  "service_unavailable",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const FieldError = z.object({ field: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldError>;
+
+/** RFC 9457 problem details, plus our `code`, the request id and, for bad input, the fields. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  request_id: z.string().optional(),
+  errors: z.array(FieldError).optional(),
+});
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { DateTime, Id, PageInfo } from "./common.ts";
+import { Priority } from "./priorities.ts";
+import { TagSummary } from "./tags.ts";
+
+export const TaskTitle = z.string().trim().min(1, "must not be empty").max(200);
+export const TaskDescription = z.string().max(10_000).nullable();
+/** Minutes before the due date; at most a year. */
+export const ReminderOffsets = z
+  .array(z.number().int().min(0).max(525_600))
+  .max(10)
+  .refine((offsets) => new Set(offsets).size === offsets.length, "offsets must be distinct");
+export const TagIds = z
+  .array(z.number().int().positive())
+  .max(20)
+  .refine((ids) => new Set(ids).size === ids.length, "tag ids must be distinct");
+
+export const CreateTaskBody = z.strictObject({
+  title: TaskTitle,
+  description: TaskDescription.optional(),
+  priority_id: z.number().int().positive().optional(),
+  tag_ids: TagIds.optional(),
+  due_date: DateTime.nullable().optional(),
+  reminder_offsets_minutes: ReminderOffsets.nullable().optional(),
+});
+export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
+
+/** Fields that are present are changed; absent ones are kept. `null` clears a nullable field. */
+export const UpdateTaskBody = CreateTaskBody.partial().extend({ completed: z.boolean().optional() });
+export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
+
+export const Task = z.object({
+  id: z.number().int(),
+  user_id: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  completed: z.boolean(),
+  completed_at: DateTime.nullable(),
+  due_date: DateTime.nullable(),
+  priority_id: z.number().int(),
+  priority: Priority,
+  tags: z.array(TagSummary),
+  recurring_task_id: z.number().int().nullable(),
+  reminder_offsets_minutes: z.array(z.number().int()).nullable(),
+  created_at: DateTime,
+  updated_at: DateTime,
+});
+export type Task = z.infer<typeof Task>;
+
+export const TaskSort = z.enum(["created_at", "due_date", "priority", "title"]);
+export const SortOrder = z.enum(["asc", "desc"]);
+
+export const ListTasksQuery = z.strictObject({
+  status: z.enum(["pending", "completed"]).optional(),
+  priority_id: Id.optional(),
+  tag_id: Id.optional(),
+  recurring_task_id: Id.optional(),
+  due_before: DateTime.optional(),
+  due_after: DateTime.optional(),
+  search: z.string().trim().min(1).max(200).optional(),
+  sort: TaskSort.default("created_at"),
+  order: SortOrder.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const TaskList = z.object({ items: z.array(Task), page: PageInfo });
+export type TaskList = z.infer<typeof TaskList>;

@@ -1,0 +1,39 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the migrator works on any schema
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import * as auth from "./migrations/0001-auth.ts";
+import * as todoCore from "./migrations/0002-todo-core.ts";
+
+// Listed here, not read from disk, so bundles and the embedded mode find them the same way.
+export const migrations: Record<string, Migration> = {
+  "0001-auth": auth,
+  "0002-todo-core": todoCore,
+};
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error");
+    throw new Error(`migration ${failed?.migrationName ?? "?"} failed: ${String(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return (result.results ?? []).map((r) => `${r.direction} ${r.migrationName}`);
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migrator(db).migrateToLatest());
+}
+
+export async function migrateDown(db: Kysely<any>, steps = 1): Promise<string[]> {
+  const done: string[] = [];
+  for (let i = 0; i < steps; i++) done.push(...unwrap(await migrator(db).migrateDown()));
+  return done;
+}
+
+export async function migrationStatus(db: Kysely<any>): Promise<{ name: string; executedAt?: Date }[]> {
+  const list = await migrator(db).getMigrations();
+  return list.map((m) => ({ name: m.name, ...(m.executedAt ? { executedAt: m.executedAt } : {}) }));
+}

@@ -1,0 +1,84 @@
+import type { ColumnType, Generated } from "kysely";
+
+// Kysely's view of the database. Timestamps are timestamptz and come back as Date.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  name: string;
+  email: string;
+  email_verified: Generated<boolean>;
+  image: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PrioritiesTable {
+  id: Generated<number>;
+  name: string;
+  level: number;
+  color: string;
+  created_at: CreatedAt;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  user_id: string;
+  name: string;
+  color: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface TaskTagsTable {
+  task_id: number;
+  tag_id: number;
+  created_at: CreatedAt;
+}
+
+export interface TasksTable {
+  id: Generated<number>;
+  user_id: string;
+  title: string;
+  description: string | null;
+  completed: Generated<boolean>;
+  completed_at: Date | null;
+  due_date: Date | null;
+  priority_id: Generated<number>;
+  recurring_task_id: number | null;
+  occurrence_at: Date | null;
+  reminder_offsets_minutes: number[] | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RecurringTasksTable {
+  id: Generated<number>;
+  user_id: string;
+  template_title: string;
+  template_description: string | null;
+  recurrence_pattern: string;
+  cron_expression: string | null;
+  interval: Generated<number>;
+  weekdays: number[] | null;
+  timezone: string;
+  anchor_at: Date;
+  next_occurrence: Date;
+  ends_at: Date | null;
+  max_occurrences: number | null;
+  occurrences_created: Generated<number>;
+  catch_up: Generated<string>;
+  priority_id: Generated<number>;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  priorities: PrioritiesTable;
+  tags: TagsTable;
+  task_tags: TaskTagsTable;
+  tasks: TasksTable;
+  recurring_tasks: RecurringTasksTable;
+}
