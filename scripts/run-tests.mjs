@@ -22,7 +22,9 @@ function findTests(dir, found) {
   return found;
 }
 
-const files = searchRoots.flatMap((root) => findTests(root, [])).sort();
+const files = searchRoots
+  .flatMap((root) => (statSync(root).isDirectory() ? findTests(root, []) : [root]))
+  .sort();
 if (files.length === 0) {
   console.error(`no test files found under ${searchRoots.join(", ")}`);
   process.exit(1);

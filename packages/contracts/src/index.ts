@@ -1,5 +1,6 @@
 export * from "./auth.ts";
 export * from "./common.ts";
+export * from "./errors.ts";
 export * from "./priorities.ts";
 export * from "./problem.ts";
 export * from "./recurring-tasks.ts";

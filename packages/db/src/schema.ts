@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from "kysely";
 // Kysely's view of the database. Timestamps are timestamptz and come back as Date.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface UsersTable {
   id: Generated<string>;
@@ -42,11 +43,11 @@ export interface TasksTable {
   title: string;
   description: string | null;
   completed: Generated<boolean>;
-  completed_at: Date | null;
-  due_date: Date | null;
+  completed_at: NullableTimestamp;
+  due_date: NullableTimestamp;
   priority_id: Generated<number>;
   recurring_task_id: number | null;
-  occurrence_at: Date | null;
+  occurrence_at: NullableTimestamp;
   reminder_offsets_minutes: number[] | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -64,7 +65,7 @@ export interface RecurringTasksTable {
   timezone: string;
   anchor_at: Date;
   next_occurrence: Date;
-  ends_at: Date | null;
+  ends_at: NullableTimestamp;
   max_occurrences: number | null;
   occurrences_created: Generated<number>;
   catch_up: Generated<string>;

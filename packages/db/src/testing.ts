@@ -9,7 +9,9 @@ import { migrateToLatest } from "./migrate.ts";
  */
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  const handle = serverUrl ? await openScratchServerDatabase(serverUrl) : await openDatabase({ kind: "pglite" });
+  const handle = serverUrl
+    ? await openScratchServerDatabase(serverUrl)
+    : await openDatabase({ kind: "pglite" });
   if (options.migrate ?? true) await migrateToLatest(handle.db);
   return handle;
 }

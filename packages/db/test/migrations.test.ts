@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "kysely";
-import { migrateDown, migrateToLatest, migrations, migrationStatus } from "../src/migrate.ts";
+import { migrateDown, migrateToLatest, migrationStatus, migrations } from "../src/migrate.ts";
 import { openTestDatabase } from "../src/testing.ts";
 
 test("migrations go up, down and up again, keeping rows where the schema allows", async (t) => {
@@ -9,13 +9,19 @@ test("migrations go up, down and up again, keeping rows where the schema allows"
   t.after(() => handle.close());
   const { db } = handle;
 
-  assert.deepEqual(await migrateToLatest(db), Object.keys(migrations).map((name) => `Up ${name}`));
+  assert.deepEqual(
+    await migrateToLatest(db),
+    Object.keys(migrations).map((name) => `Up ${name}`),
+  );
   const user = await db
     .insertInto("users")
     .values({ name: "Ada", email: "ada@example.com", email_verified: false, image: null })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await db.insertInto("tasks").values({ user_id: user.id, title: "kept?", reminder_offsets_minutes: null }).execute();
+  await db
+    .insertInto("tasks")
+    .values({ user_id: user.id, title: "kept?", reminder_offsets_minutes: null })
+    .execute();
 
   // Undo the core schema only: the auth tables and their rows must survive.
   assert.deepEqual(await migrateDown(db, 1), ["Down 0002-todo-core"]);
@@ -23,10 +29,17 @@ test("migrations go up, down and up again, keeping rows where the schema allows"
     SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`.execute(db);
   const names = tables.rows.map((r) => r.tablename);
   assert.ok(!names.includes("tasks") && !names.includes("priorities"), `tables left: ${names.join(", ")}`);
-  assert.equal((await db.selectFrom("users").select("email").executeTakeFirstOrThrow()).email, "ada@example.com");
+  assert.equal(
+    (await db.selectFrom("users").select("email").executeTakeFirstOrThrow()).email,
+    "ada@example.com",
+  );
 
   assert.deepEqual(await migrateToLatest(db), ["Up 0002-todo-core"]);
-  const priorities = await db.selectFrom("priorities").select(["name", "level", "color"]).orderBy("level").execute();
+  const priorities = await db
+    .selectFrom("priorities")
+    .select(["name", "level", "color"])
+    .orderBy("level")
+    .execute();
   assert.deepEqual(priorities, [
     { name: "Low", level: 1, color: "#6B7280" },
     { name: "Medium", level: 2, color: "#3B82F6" },
@@ -58,7 +71,11 @@ test("a task defaults to Medium priority, and ids are integers while user ids ar
     .returningAll()
     .executeTakeFirstOrThrow();
   assert.equal(typeof task.id, "number");
-  const medium = await db.selectFrom("priorities").select("id").where("name", "=", "Medium").executeTakeFirstOrThrow();
+  const medium = await db
+    .selectFrom("priorities")
+    .select("id")
+    .where("name", "=", "Medium")
+    .executeTakeFirstOrThrow();
   assert.equal(task.priority_id, medium.id);
   assert.deepEqual(task.reminder_offsets_minutes, [1440, 60]);
   assert.ok(task.created_at instanceof Date);
@@ -78,5 +95,8 @@ test("tag names are unique per user, not across users", async (t) => {
     .execute();
   await db.insertInto("tags").values({ user_id: a!.id, name: "home" }).execute();
   await db.insertInto("tags").values({ user_id: b!.id, name: "home" }).execute();
-  await assert.rejects(db.insertInto("tags").values({ user_id: a!.id, name: "home" }).execute(), /unique|duplicate/i);
+  await assert.rejects(
+    db.insertInto("tags").values({ user_id: a!.id, name: "home" }).execute(),
+    /unique|duplicate/i,
+  );
 });

@@ -3,7 +3,9 @@ import { runStatements } from "../run-statements.ts";
 
 // Tables for Better Auth, in snake_case; the auth config maps its field names onto these columns.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     CREATE TABLE users (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       name text NOT NULL,
@@ -55,7 +57,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       count integer NOT NULL,
       last_request bigint NOT NULL
     );
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

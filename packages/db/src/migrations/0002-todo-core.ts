@@ -4,7 +4,9 @@ import { runStatements } from "../run-statements.ts";
 // The seed's Phase 1 schema, with timestamptz instead of timestamp and the columns the
 // recurrence engine needs (time zone, interval, weekdays, end, catch-up policy).
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await runStatements(db, `
+  await runStatements(
+    db,
+    `
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
     CREATE TABLE priorities (
@@ -90,7 +92,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE INDEX idx_task_tags_task_id ON task_tags(task_id);
     CREATE INDEX idx_task_tags_tag_id ON task_tags(tag_id);
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

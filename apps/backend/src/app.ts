@@ -1,0 +1,73 @@
+import type { DatabaseHandle } from "@todo/db";
+import { createRegistry, createServer, type Registry } from "@todo/server";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { sql } from "kysely";
+import { type Auth, createAuth } from "./auth.ts";
+import { registerAuth } from "./plugins/auth-routes.ts";
+import { priorityRoutes } from "./routes/priorities.ts";
+import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
+import { tagRoutes } from "./routes/tags.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+import { requireOwnUser } from "./routes/user-scope.ts";
+
+export interface BackendDeps {
+  database: DatabaseHandle;
+  authSecret: string;
+  publicUrl: string;
+  signInLimitPerMinute: number;
+  logger: FastifyServerOptions["logger"];
+  trustProxy?: boolean;
+  registry?: Registry;
+}
+
+export interface Backend {
+  app: FastifyInstance;
+  auth: Auth;
+  registry: Registry;
+}
+
+/** Registers the REST API on a new Fastify instance; the caller decides how it is hosted. */
+export async function buildBackend(deps: BackendDeps): Promise<Backend> {
+  const { db } = deps.database;
+  const registry = deps.registry ?? createRegistry("backend");
+  const auth = createAuth({
+    db,
+    secret: deps.authSecret,
+    publicUrl: deps.publicUrl,
+    signInLimitPerMinute: deps.signInLimitPerMinute,
+  });
+  const app = await createServer({
+    service: "backend",
+    logger: deps.logger,
+    registry,
+    trustProxy: deps.trustProxy ?? false,
+    readiness: [
+      {
+        name: "database",
+        check: async () => {
+          await sql`select 1`.execute(db);
+          return null;
+        },
+      },
+    ],
+    openapi: {
+      title: "Todo API",
+      description:
+        "Tasks with priorities, tags, due dates and recurring templates. Every change is an event.",
+      version: "0.1.0",
+    },
+  });
+
+  registerAuth(app, auth);
+  priorityRoutes(app, db);
+  await app.register(
+    async (scope) => {
+      requireOwnUser(scope, auth);
+      taskRoutes(scope, db);
+      tagRoutes(scope, db);
+      recurringTaskRoutes(scope, db);
+    },
+    { prefix: "/api/:user_id" },
+  );
+  return { app, auth, registry };
+}

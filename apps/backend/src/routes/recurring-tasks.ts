@@ -1,0 +1,112 @@
+import {
+  CreateRecurringTaskBody,
+  Preview,
+  PreviewQuery,
+  Problem,
+  RecurringTask,
+  RecurringTaskList,
+  UpdateRecurringTaskBody,
+  UserItemParams,
+  UserParams,
+} from "@todo/contracts";
+import type { Executor } from "@todo/db";
+import {
+  createRecurringTask,
+  deleteRecurringTask,
+  getRecurringTask,
+  listRecurringTasks,
+  previewRecurringTask,
+  updateRecurringTask,
+} from "@todo/tasks";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const tags = ["recurring tasks"];
+
+export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+
+  typed.get(
+    "/recurring-tasks",
+    {
+      schema: {
+        tags,
+        summary: "Your recurring templates",
+        params: UserParams,
+        response: { 200: RecurringTaskList, ...errors },
+      },
+    },
+    async (request) => ({ items: await listRecurringTasks(ctx(request)) }),
+  );
+  typed.post(
+    "/recurring-tasks",
+    {
+      schema: {
+        tags,
+        summary: "Create a recurring template",
+        params: UserParams,
+        body: CreateRecurringTaskBody,
+        response: { 201: RecurringTask, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createRecurringTask(ctx(request), request.body)),
+  );
+  typed.get(
+    "/recurring-tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "One template",
+        params: UserItemParams,
+        response: { 200: RecurringTask, ...errors },
+      },
+    },
+    (request) => getRecurringTask(ctx(request), request.params.id),
+  );
+  typed.put(
+    "/recurring-tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change a template (fields given are changed)",
+        params: UserItemParams,
+        body: UpdateRecurringTaskBody,
+        response: { 200: RecurringTask, ...errors },
+      },
+    },
+    (request) => updateRecurringTask(ctx(request), request.params.id, request.body),
+  );
+  typed.delete(
+    "/recurring-tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "Delete a template",
+        params: UserItemParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteRecurringTask(ctx(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  typed.get(
+    "/recurring-tasks/:id/preview",
+    {
+      schema: {
+        tags,
+        summary: "The next occurrences, starting with next_occurrence",
+        params: UserItemParams,
+        querystring: PreviewQuery,
+        response: { 200: Preview, ...errors },
+      },
+    },
+    async (request) => ({
+      occurrences: await previewRecurringTask(ctx(request), request.params.id, request.query.count),
+    }),
+  );
+}

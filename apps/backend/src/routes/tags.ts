@@ -1,0 +1,61 @@
+import { CreateTagBody, Problem, Tag, TagList, TagParams, UpdateTagBody, UserParams } from "@todo/contracts";
+import type { Executor } from "@todo/db";
+import { createTag, deleteTag, listTags, updateTag } from "@todo/tasks";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const tags = ["tags"];
+
+export function tagRoutes(app: FastifyInstance, db: Executor): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+
+  typed.get(
+    "/tags",
+    {
+      schema: {
+        tags,
+        summary: "Your tags, with task counts",
+        params: UserParams,
+        response: { 200: TagList, ...errors },
+      },
+    },
+    async (request) => ({ items: await listTags(ctx(request)) }),
+  );
+  typed.post(
+    "/tags",
+    {
+      schema: {
+        tags,
+        summary: "Create a tag",
+        params: UserParams,
+        body: CreateTagBody,
+        response: { 201: Tag, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createTag(ctx(request), request.body)),
+  );
+  typed.put(
+    "/tags/:tag_id",
+    {
+      schema: {
+        tags,
+        summary: "Rename or recolor a tag",
+        params: TagParams,
+        body: UpdateTagBody,
+        response: { 200: Tag, ...errors },
+      },
+    },
+    (request) => updateTag(ctx(request), request.params.tag_id, request.body),
+  );
+  typed.delete(
+    "/tags/:tag_id",
+    { schema: { tags, summary: "Delete a tag", params: TagParams, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await deleteTag(ctx(request), request.params.tag_id);
+      return reply.code(204).send(null);
+    },
+  );
+}

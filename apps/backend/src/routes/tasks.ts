@@ -1,0 +1,95 @@
+import {
+  CreateTaskBody,
+  ListTasksQuery,
+  Problem,
+  Task,
+  TaskList,
+  UpdateTaskBody,
+  UserItemParams,
+  UserParams,
+} from "@todo/contracts";
+import type { Executor } from "@todo/db";
+import { createTask, deleteTask, getTask, listTasks, toggleTaskCompletion, updateTask } from "@todo/tasks";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const tags = ["tasks"];
+
+export function taskRoutes(app: FastifyInstance, db: Executor): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+
+  typed.get(
+    "/tasks",
+    {
+      schema: {
+        tags,
+        summary: "List tasks, filtered, searched, sorted and paged",
+        params: UserParams,
+        querystring: ListTasksQuery,
+        response: { 200: TaskList, ...errors },
+      },
+    },
+    (request) => listTasks(ctx(request), request.query),
+  );
+  typed.post(
+    "/tasks",
+    {
+      schema: {
+        tags,
+        summary: "Create a task",
+        params: UserParams,
+        body: CreateTaskBody,
+        response: { 201: Task, ...errors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createTask(ctx(request), request.body)),
+  );
+  typed.get(
+    "/tasks/:id",
+    { schema: { tags, summary: "One task", params: UserItemParams, response: { 200: Task, ...errors } } },
+    (request) => getTask(ctx(request), request.params.id),
+  );
+  typed.put(
+    "/tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change a task (fields given are changed, others kept)",
+        params: UserItemParams,
+        body: UpdateTaskBody,
+        response: { 200: Task, ...errors },
+      },
+    },
+    (request) => updateTask(ctx(request), request.params.id, request.body),
+  );
+  typed.patch(
+    "/tasks/:id/complete",
+    {
+      schema: {
+        tags,
+        summary: "Toggle completion",
+        params: UserItemParams,
+        response: { 200: Task, ...errors },
+      },
+    },
+    (request) => toggleTaskCompletion(ctx(request), request.params.id),
+  );
+  typed.delete(
+    "/tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "Delete a task",
+        params: UserItemParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteTask(ctx(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

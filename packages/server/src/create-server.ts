@@ -1,0 +1,49 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { type ReadinessCheck, registerHealth } from "./health.ts";
+import { type Registry, registerMetrics } from "./metrics.ts";
+import { registerProblemHandlers } from "./problem.ts";
+
+export interface ServerOptions {
+  service: string;
+  logger: FastifyServerOptions["logger"];
+  registry: Registry;
+  readiness: ReadinessCheck[];
+  trustProxy?: boolean;
+  /** Serve the OpenAPI document at /docs/json and its UI at /docs. */
+  openapi?: { title: string; description: string; version: string };
+}
+
+/** The Fastify instance every service starts from: zod schemas, problem+json, health, metrics. */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1_048_576,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: "x-request-id",
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+  if (options.openapi) {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: options.openapi,
+        components: {
+          securitySchemes: {
+            bearer: { type: "http", scheme: "bearer", description: "The token from sign-up or sign-in" },
+          },
+        },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  }
+  registerHealth(app, options.readiness);
+  registerMetrics(app, options.registry);
+  return app;
+}

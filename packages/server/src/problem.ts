@@ -1,0 +1,104 @@
+import { type ErrorCode, type FieldError, type Problem, ServiceError, statusByCode } from "@todo/contracts";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export function problemBody(
+  request: FastifyRequest,
+  code: ErrorCode | string,
+  status: number,
+  detail?: string,
+  errors?: FieldError[],
+): Problem {
+  return {
+    type: `about:blank#${code}`,
+    title: titles[status] ?? "Error",
+    status,
+    code,
+    ...(detail ? { detail } : {}),
+    instance: request.url.split("?")[0],
+    request_id: request.id,
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail?: string,
+  errors?: FieldError[],
+): FastifyReply {
+  const status = statusByCode[code];
+  return reply
+    .code(status)
+    .type("application/problem+json")
+    .send(problemBody(request, code, status, detail, errors));
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "malformed_json",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "malformed_json",
+  FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "malformed_json",
+};
+
+/** One place that turns every failure into problem+json; 5xx detail goes to the log only. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ServiceError) {
+      return sendProblem(request, reply, error.code, error.message, error.errors);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((issue) => ({
+        field:
+          issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || error.validationContext || "body",
+        message: issue.message ?? "invalid",
+      }));
+      return sendProblem(
+        request,
+        reply,
+        "validation_failed",
+        `invalid ${error.validationContext ?? "request"}`,
+        errors,
+      );
+    }
+    const mapped = error.code ? fastifyCodes[error.code] : undefined;
+    if (mapped) return sendProblem(request, reply, mapped, error.message);
+    if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+      return sendProblem(request, reply, "malformed_json", "the body is not valid JSON");
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, "response did not match its schema");
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply
+        .code(error.statusCode)
+        .type("application/problem+json")
+        .send(problemBody(request, "bad_request", error.statusCode, error.message));
+    } else {
+      request.log.error({ err: error }, "unhandled error");
+    }
+    return sendProblem(
+      request,
+      reply,
+      "internal_error",
+      "something went wrong; quote the request id when reporting it",
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`),
+  );
+}

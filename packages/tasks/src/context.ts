@@ -1,0 +1,7 @@
+import type { Executor } from "@todo/db";
+
+/** Who is acting and on what connection; a transaction passed here is reused by every verb. */
+export interface ServiceContext {
+  db: Executor;
+  userId: string;
+}

@@ -1,0 +1,175 @@
+import {
+  type CreateTaskBody,
+  type ListTasksQuery,
+  ServiceError,
+  type Task,
+  type TaskList,
+  type UpdateTaskBody,
+} from "@todo/contracts";
+import type { Database } from "@todo/db";
+import { type Executor, withTransaction } from "@todo/db";
+import { sql, type Transaction } from "kysely";
+import type { ServiceContext } from "./context.ts";
+import { assertPriorityExists } from "./priorities.ts";
+import { assembleTasks, loadTask, selectTasksWithPriority } from "./task-snapshot.ts";
+
+export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
+  const task = await loadTask(ctx.db, ctx.userId, id);
+  if (!task) throw ServiceError.notFound("task");
+  return task;
+}
+
+export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Promise<Task> {
+  return withTransaction(ctx.db, async (tx) => {
+    if (input.priority_id !== undefined) await assertPriorityExists(tx, input.priority_id);
+    if (input.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, input.tag_ids);
+    const row = await tx
+      .insertInto("tasks")
+      .values({
+        user_id: ctx.userId,
+        title: input.title,
+        description: input.description ?? null,
+        due_date: input.due_date ?? null,
+        reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
+        ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (input.tag_ids?.length) await replaceTags(tx, row.id, input.tag_ids);
+    return (await loadTask(tx, ctx.userId, row.id))!;
+  });
+}
+
+export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
+  return withTransaction(ctx.db, async (tx) => {
+    const current = await lockTask(tx, ctx.userId, id);
+    if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
+    if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
+    const completed = patch.completed ?? current.completed;
+    await tx
+      .updateTable("tasks")
+      .set({
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.priority_id !== undefined ? { priority_id: patch.priority_id } : {}),
+        ...(patch.due_date !== undefined ? { due_date: patch.due_date } : {}),
+        ...(patch.reminder_offsets_minutes !== undefined
+          ? { reminder_offsets_minutes: patch.reminder_offsets_minutes }
+          : {}),
+        ...(completed !== current.completed
+          ? { completed, completed_at: completed ? new Date() : null }
+          : {}),
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", id)
+      .execute();
+    if (patch.tag_ids !== undefined) await replaceTags(tx, id, patch.tag_ids);
+    return (await loadTask(tx, ctx.userId, id))!;
+  });
+}
+
+/** PATCH …/complete: flips the completion state. */
+export async function toggleTaskCompletion(ctx: ServiceContext, id: number): Promise<Task> {
+  return withTransaction(ctx.db, async (tx) => {
+    const current = await lockTask(tx, ctx.userId, id);
+    return updateTask({ ...ctx, db: tx }, id, { completed: !current.completed });
+  });
+}
+
+export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task> {
+  return withTransaction(ctx.db, async (tx) => {
+    await lockTask(tx, ctx.userId, id);
+    const snapshot = (await loadTask(tx, ctx.userId, id))!;
+    await tx.deleteFrom("tasks").where("id", "=", id).execute();
+    return snapshot;
+  });
+}
+
+export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Promise<TaskList> {
+  let filtered = selectTasksWithPriority(ctx.db).where("t.user_id", "=", ctx.userId);
+  if (query.status) filtered = filtered.where("t.completed", "=", query.status === "completed");
+  if (query.priority_id !== undefined) filtered = filtered.where("t.priority_id", "=", query.priority_id);
+  if (query.recurring_task_id !== undefined) {
+    filtered = filtered.where("t.recurring_task_id", "=", query.recurring_task_id);
+  }
+  if (query.due_before) filtered = filtered.where("t.due_date", "<", new Date(query.due_before));
+  if (query.due_after) filtered = filtered.where("t.due_date", ">", new Date(query.due_after));
+  if (query.tag_id !== undefined) {
+    const tagId = query.tag_id;
+    filtered = filtered.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("task_tags as tt")
+          .select("tt.task_id")
+          .whereRef("tt.task_id", "=", "t.id")
+          .where("tt.tag_id", "=", tagId),
+      ),
+    );
+  }
+  if (query.search) {
+    // Same expression as the trigram index, so the planner can use it.
+    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filtered = filtered.where(sql<boolean>`(t.title || ' ' || coalesce(t.description, '')) ILIKE ${pattern}`);
+  }
+
+  const order =
+    query.order ?? (query.sort === "created_at" ? "desc" : query.sort === "priority" ? "desc" : "asc");
+  let page = filtered;
+  if (query.sort === "due_date") page = page.orderBy(sql`t.due_date ${sql.raw(order)} NULLS LAST`);
+  else if (query.sort === "priority")
+    page = page.orderBy("p.level", order).orderBy("t.due_date", sql`asc nulls last`);
+  else if (query.sort === "title") page = page.orderBy(sql`lower(t.title)`, order);
+  else page = page.orderBy("t.created_at", order);
+  page = page.orderBy("t.id", order);
+
+  const [rows, count] = await Promise.all([
+    page.limit(query.limit).offset(query.offset).execute(),
+    filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow(),
+  ]);
+  const items = await assembleTasks(ctx.db, rows);
+  const nextOffset = query.offset + rows.length;
+  return {
+    items,
+    page: {
+      limit: query.limit,
+      offset: query.offset,
+      total: count.total,
+      next_offset: nextOffset < count.total ? nextOffset : null,
+    },
+  };
+}
+
+async function lockTask(tx: Transaction<Database>, userId: string, id: number) {
+  const row = await tx
+    .selectFrom("tasks")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw ServiceError.notFound("task");
+  return row;
+}
+
+// Another user's tag gets the same answer as a missing one, so ids reveal nothing.
+async function assertTagsOwned(db: Executor, userId: string, tagIds: number[]): Promise<void> {
+  const owned = await db
+    .selectFrom("tags")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where("id", "in", tagIds)
+    .execute();
+  if (owned.length !== tagIds.length) {
+    const ownedIds = new Set(owned.map((t) => t.id));
+    const unknown = tagIds.filter((id) => !ownedIds.has(id));
+    throw ServiceError.invalid("tag_ids", `no tag with id ${unknown.join(", ")}`, "invalid_reference");
+  }
+}
+
+async function replaceTags(tx: Transaction<Database>, taskId: number, tagIds: number[]): Promise<void> {
+  await tx.deleteFrom("task_tags").where("task_id", "=", taskId).execute();
+  if (tagIds.length === 0) return;
+  await tx
+    .insertInto("task_tags")
+    .values(tagIds.map((tag_id) => ({ task_id: taskId, tag_id })))
+    .execute();
+}
