@@ -1,9 +1,11 @@
 import type { DatabaseHandle } from "@todo/db";
+import type { OutboxFeed } from "@todo/events";
 import { createRegistry, createServer, type Registry } from "@todo/server";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
+import { eventStreamRoutes } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
 import { tagRoutes } from "./routes/tags.ts";
@@ -12,6 +14,7 @@ import { requireOwnUser } from "./routes/user-scope.ts";
 
 export interface BackendDeps {
   database: DatabaseHandle;
+  feed: OutboxFeed;
   authSecret: string;
   publicUrl: string;
   signInLimitPerMinute: number;
@@ -66,6 +69,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       taskRoutes(scope, db);
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db);
+      eventStreamRoutes(scope, deps.feed, registry);
     },
     { prefix: "/api/:user_id" },
   );

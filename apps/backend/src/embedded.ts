@@ -1,5 +1,7 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 import { migrateToLatest, openDatabase } from "@todo/db";
+import { createInProcessBus, OutboxFeed, OutboxRelay } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import closeWithGrace from "close-with-grace";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
@@ -17,8 +19,12 @@ try {
 
 const database = await openDatabase(config.database);
 await migrateToLatest(database.db);
+const registry = createRegistry("todo-embedded");
+const feed = new OutboxFeed(database);
 const { app } = await buildBackend({
   database,
+  feed,
+  registry,
   authSecret: config.authSecret ?? (await loadOrCreateAuthSecret(config.dataDir)),
   publicUrl: config.publicUrl,
   signInLimitPerMinute: config.signInLimitPerMinute,
@@ -26,14 +32,36 @@ const { app } = await buildBackend({
   trustProxy: config.trustProxy,
 });
 
+// The services' event handlers subscribe to this bus; the relay feeds it from the outbox.
+const bus = createInProcessBus({
+  onDeadLetter: async (consumer, message, reason) => {
+    app.log.error({ consumer, event_id: message.event.id, reason }, "event dead-lettered");
+    await database.db
+      .insertInto("dead_letters")
+      .values({
+        consumer,
+        event_id: message.event.id,
+        topic: message.topic,
+        payload: JSON.stringify(message.event),
+        reason,
+      })
+      .execute();
+  },
+});
+const relay = new OutboxRelay({ database, transport: bus.transport, log: app.log, registry });
+
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");
   else app.log.info({ signal }, "shutting down");
   await app.close();
+  await relay.stop();
+  await feed.stop();
   // Closing PGlite flushes it to disk; nothing committed is lost.
   await database.close();
 });
 
+await feed.start();
+await relay.start();
 await app.listen({ port: config.port, host: config.host });
 app.log.info(
   { url: config.publicUrl, database: database.kind, startup_ms: Math.round(performance.now() - startedAt) },

@@ -1,11 +1,13 @@
 import type { TestContext } from "node:test";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
+import { OutboxFeed } from "@todo/events";
 import { type Backend, buildBackend } from "../src/app.ts";
 
 export interface TestApi {
   backend: Backend;
   db: DatabaseHandle["db"];
+  database: DatabaseHandle;
   baseUrl: string;
   request(
     method: string,
@@ -30,8 +32,11 @@ export async function build(
   options: { signInLimitPerMinute?: number } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
+  const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
+  await feed.start();
   const backend = await buildBackend({
     database,
+    feed,
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
     publicUrl: "http://localhost",
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
@@ -42,6 +47,7 @@ export async function build(
   const baseUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   t.after(async () => {
     await backend.app.close();
+    await feed.stop();
     await database.close();
   });
 
@@ -65,6 +71,7 @@ export async function build(
   return {
     backend,
     db: database.db,
+    database,
     baseUrl,
     request,
     async signUp(name = "Test User") {

@@ -2,11 +2,13 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
 import * as auth from "./migrations/0001-auth.ts";
 import * as todoCore from "./migrations/0002-todo-core.ts";
+import * as events from "./migrations/0003-events.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
   "0001-auth": auth,
   "0002-todo-core": todoCore,
+  "0003-events": events,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -75,7 +75,40 @@ export interface RecurringTasksTable {
   updated_at: Timestamp;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  xid: Generated<string>;
+  event_id: string;
+  topic: string;
+  event_type: string;
+  partition_key: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+  published_at: NullableTimestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface ProcessedEventsTable {
+  consumer: string;
+  event_id: string;
+  processed_at: CreatedAt;
+}
+
+export interface DeadLettersTable {
+  id: Generated<number>;
+  consumer: string;
+  event_id: string | null;
+  topic: string;
+  payload: ColumnType<unknown, string, string>;
+  reason: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  outbox: OutboxTable;
+  processed_events: ProcessedEventsTable;
+  dead_letters: DeadLettersTable;
   users: UsersTable;
   priorities: PrioritiesTable;
   tags: TagsTable;

@@ -8,6 +8,7 @@ import {
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { type Executor, withTransaction } from "@todo/db";
+import { recordEvent } from "@todo/events";
 import { sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
@@ -36,13 +37,22 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Pr
       .returning("id")
       .executeTakeFirstOrThrow();
     if (input.tag_ids?.length) await replaceTags(tx, row.id, input.tag_ids);
-    return (await loadTask(tx, ctx.userId, row.id))!;
+    const task = (await loadTask(tx, ctx.userId, row.id))!;
+    await recordEvent(tx, {
+      event_type: "task.created",
+      task_id: task.id,
+      user_id: ctx.userId,
+      data: { task },
+      ...(ctx.source ? { source: ctx.source } : {}),
+    });
+    return task;
   });
 }
 
 export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await lockTask(tx, ctx.userId, id);
+    const before = (await loadTask(tx, ctx.userId, id))!;
     if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
     if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
     const completed = patch.completed ?? current.completed;
@@ -64,8 +74,45 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
       .where("id", "=", id)
       .execute();
     if (patch.tag_ids !== undefined) await replaceTags(tx, id, patch.tag_ids);
-    return (await loadTask(tx, ctx.userId, id))!;
+    const task = (await loadTask(tx, ctx.userId, id))!;
+    await recordUpdateEvents(tx, ctx, before, task);
+    return task;
   });
+}
+
+const trackedFields = [
+  "title",
+  "description",
+  "priority_id",
+  "due_date",
+  "reminder_offsets_minutes",
+  "completed",
+] as const;
+
+/** Completing a task is task.completed; any other change (reopening included) is task.updated. */
+async function recordUpdateEvents(
+  tx: Executor,
+  ctx: ServiceContext,
+  before: Task,
+  after: Task,
+): Promise<void> {
+  const changed: string[] = trackedFields.filter(
+    (f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]),
+  );
+  const tagIds = (t: Task) => t.tags.map((g) => g.id).join(",");
+  if (tagIds(before) !== tagIds(after)) changed.push("tag_ids");
+  const common = { task_id: after.id, user_id: ctx.userId, ...(ctx.source ? { source: ctx.source } : {}) };
+  if (!before.completed && after.completed) {
+    await recordEvent(tx, { ...common, event_type: "task.completed", data: { task: after } });
+    changed.splice(changed.indexOf("completed"), 1);
+  }
+  if (changed.length > 0) {
+    await recordEvent(tx, {
+      ...common,
+      event_type: "task.updated",
+      data: { task: after, changed_fields: changed },
+    });
+  }
 }
 
 /** PATCH …/complete: flips the completion state. */
@@ -81,6 +128,13 @@ export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task>
     await lockTask(tx, ctx.userId, id);
     const snapshot = (await loadTask(tx, ctx.userId, id))!;
     await tx.deleteFrom("tasks").where("id", "=", id).execute();
+    await recordEvent(tx, {
+      event_type: "task.deleted",
+      task_id: id,
+      user_id: ctx.userId,
+      data: { task: snapshot },
+      ...(ctx.source ? { source: ctx.source } : {}),
+    });
     return snapshot;
   });
 }

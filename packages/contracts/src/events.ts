@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { Task } from "./tasks.ts";
+
+export const TASK_EVENTS_TOPIC = "task-events";
+export const NOTIFICATION_EVENTS_TOPIC = "notification-events";
+export const SCHEMA_VERSION = 1;
+
+export const TaskEventType = z.enum([
+  "task.created",
+  "task.updated",
+  "task.completed",
+  "task.deleted",
+  "task.due.approaching",
+]);
+export type TaskEventType = z.infer<typeof TaskEventType>;
+
+export const EventSource = z.enum(["backend", "recurring-task-service", "notification-service"]);
+export type EventSource = z.infer<typeof EventSource>;
+
+// The seed's fields (event_type, task_id, user_id, timestamp, data, source) plus event_id and
+// schema_version. Objects are loose: consumers ignore fields they do not know.
+const envelope = {
+  event_id: z.uuid(),
+  schema_version: z.number().int().min(1),
+  user_id: z.string(),
+  timestamp: z.iso.datetime({ offset: true }),
+  source: EventSource,
+};
+
+/** What changed, for task.updated: the names of the fields whose values differ. */
+const TaskChange = z.looseObject({ task: Task.loose(), changed_fields: z.array(z.string()).optional() });
+
+export const TaskCreated = z.looseObject({
+  ...envelope,
+  event_type: z.literal("task.created"),
+  task_id: z.number().int(),
+  data: z.looseObject({ task: Task.loose() }),
+});
+export const TaskUpdated = z.looseObject({
+  ...envelope,
+  event_type: z.literal("task.updated"),
+  task_id: z.number().int(),
+  data: TaskChange,
+});
+export const TaskCompleted = z.looseObject({
+  ...envelope,
+  event_type: z.literal("task.completed"),
+  task_id: z.number().int(),
+  data: z.looseObject({ task: Task.loose() }),
+});
+export const TaskDeleted = z.looseObject({
+  ...envelope,
+  event_type: z.literal("task.deleted"),
+  task_id: z.number().int(),
+  data: z.looseObject({ task: Task.loose() }),
+});
+export const TaskDueApproaching = z.looseObject({
+  ...envelope,
+  event_type: z.literal("task.due.approaching"),
+  task_id: z.number().int(),
+  data: z.looseObject({
+    task: Task.loose(),
+    due_date: z.iso.datetime({ offset: true }),
+    offset_minutes: z.number().int(),
+  }),
+});
+
+export const NotificationChannel = z.enum(["in_app", "email", "push", "webhook"]);
+export type NotificationChannel = z.infer<typeof NotificationChannel>;
+
+/** A request to notify a user, from any service; task_id is null when no task is concerned. */
+export const NotificationSend = z.looseObject({
+  ...envelope,
+  event_type: z.literal("notification.send"),
+  task_id: z.number().int().nullable(),
+  data: z.looseObject({
+    title: z.string().min(1).max(200),
+    body: z.string().max(2000),
+    channels: z.array(NotificationChannel).optional(),
+  }),
+});
+
+export const TaskEvent = z.discriminatedUnion("event_type", [
+  TaskCreated,
+  TaskUpdated,
+  TaskCompleted,
+  TaskDeleted,
+  TaskDueApproaching,
+]);
+export type TaskEvent = z.infer<typeof TaskEvent>;
+
+export const DomainEvent = z.discriminatedUnion("event_type", [
+  TaskCreated,
+  TaskUpdated,
+  TaskCompleted,
+  TaskDeleted,
+  TaskDueApproaching,
+  NotificationSend,
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type DomainEventType = DomainEvent["event_type"];
+
+export const eventSchemas = {
+  "task.created": TaskCreated,
+  "task.updated": TaskUpdated,
+  "task.completed": TaskCompleted,
+  "task.deleted": TaskDeleted,
+  "task.due.approaching": TaskDueApproaching,
+  "notification.send": NotificationSend,
+} as const;
+
+export function topicOf(eventType: DomainEventType): string {
+  return eventType === "notification.send" ? NOTIFICATION_EVENTS_TOPIC : TASK_EVENTS_TOPIC;
+}

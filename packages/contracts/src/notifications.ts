@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { DateTime, Id, PageInfo } from "./common.ts";
+
+export const Notification = z.object({
+  id: z.number().int(),
+  event_id: z.string(),
+  event_type: z.string(),
+  task_id: z.number().int().nullable(),
+  title: z.string(),
+  body: z.string(),
+  read: z.boolean(),
+  created_at: DateTime,
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationList = z.object({
+  items: z.array(Notification),
+  unread_count: z.number().int(),
+  page: PageInfo,
+});
+export type NotificationList = z.infer<typeof NotificationList>;
+
+export const ListNotificationsQuery = z.strictObject({
+  unread: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const UpdateNotificationBody = z.strictObject({ read: z.boolean() });
+
+export const DeliveryAttempt = z.object({
+  channel: z.string(),
+  destination: z.string(),
+  status: z.enum(["pending", "delivered", "failed", "dead"]),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  updated_at: DateTime,
+  history: z.array(z.object({ at: DateTime, outcome: z.string(), detail: z.string().nullable() })),
+});
+export const DeliveryList = z.object({ items: z.array(DeliveryAttempt) });
+
+/** Channels a user wants per event type; in-app is on by default, email for due reminders. */
+export const ChannelChoice = z.strictObject({
+  in_app: z.boolean().optional(),
+  email: z.boolean().optional(),
+  push: z.boolean().optional(),
+});
+export const PreferenceEventType = z.enum([
+  "task.created",
+  "task.updated",
+  "task.completed",
+  "task.deleted",
+  "task.due.approaching",
+  "notification.send",
+]);
+export const NotificationPreferences = z.object({
+  preferences: z.record(PreferenceEventType, ChannelChoice),
+});
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+export const UpdateNotificationPreferencesBody = z.strictObject({
+  preferences: z.partialRecord(PreferenceEventType, ChannelChoice),
+});
+
+export const WebhookEventTypes = z.array(PreferenceEventType).min(1).max(6);
+export const CreateWebhookBody = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  event_types: WebhookEventTypes,
+  description: z.string().max(200).optional(),
+});
+export const Webhook = z.object({
+  id: z.number().int(),
+  url: z.string(),
+  event_types: z.array(z.string()),
+  description: z.string().nullable(),
+  created_at: DateTime,
+});
+/** Only the creation answer carries the secret (whsec_<base64>); it is not shown again. */
+export const CreatedWebhook = Webhook.extend({ secret: z.string() });
+export const WebhookList = z.object({ items: z.array(Webhook) });
+
+export const PushSubscriptionBody = z.strictObject({
+  endpoint: z.url().max(2000),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+});
+export const DeletePushSubscriptionBody = z.strictObject({ endpoint: z.url().max(2000) });
+export const VapidPublicKey = z.object({ public_key: z.string().nullable() });
+
+export const NotificationParams = z.object({ user_id: z.string(), id: Id });

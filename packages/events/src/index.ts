@@ -1,0 +1,16 @@
+export { type CloudEvent, toCloudEvent, unwrapPayload } from "./cloud-event.ts";
+export {
+  type ConsumeResult,
+  type ConsumerDeps,
+  consumeEvent,
+  type EventHandler,
+  type Outcome,
+  PermanentEventError,
+} from "./consumer.ts";
+export { type DaprSubscription, registerDaprSubscriptions } from "./dapr-subscriptions.ts";
+export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport.ts";
+export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
+export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
+export { type NewEvent, recordEvent } from "./outbox-writer.ts";
+export { OutboxRelay, type RelayOptions } from "./relay.ts";
+export { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";

@@ -1,0 +1,248 @@
+import type { DomainEvent } from "@todo/contracts";
+import type { DatabaseHandle } from "@todo/db";
+import { Counter, Gauge, type Registry } from "@todo/server";
+import { sql } from "kysely";
+import { toCloudEvent } from "./cloud-event.ts";
+import type { EventTransport } from "./transport.ts";
+
+export interface RelayOptions {
+  database: DatabaseHandle;
+  transport: EventTransport;
+  log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
+  registry?: Registry;
+  batchSize?: number;
+  /** The safety-net poll, for a notification that never came. */
+  pollIntervalMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** How long published rows are kept (the live stream resumes from them). */
+  retentionMs?: number;
+  pruneIntervalMs?: number;
+}
+
+// Namespace of the per-user advisory locks, so they cannot collide with other advisory locks.
+const RELAY_LOCK_NAMESPACE = 7_401;
+
+interface ClaimedRow {
+  id: number;
+  topic: string;
+  partition_key: string;
+  payload: DomainEvent;
+}
+
+/**
+ * Publishes outbox rows. Woken by NOTIFY after each commit, it claims pending rows in id order;
+ * a per-user advisory lock keeps any number of relays from publishing one user's events out of
+ * order, and SKIP LOCKED keeps them from waiting on each other. A failing transport stops the
+ * batch at the first failure (later events of that user must not overtake it) and backs off.
+ */
+export class OutboxRelay {
+  private readonly opts: Required<Omit<RelayOptions, "registry">> & Pick<RelayOptions, "registry">;
+  private running = false;
+  private wakeRequested = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private failuresInARow = 0;
+  private readonly published: Counter<"topic">;
+  private readonly failures: Counter;
+
+  constructor(options: RelayOptions) {
+    this.opts = {
+      batchSize: 100,
+      pollIntervalMs: 1_000,
+      backoff: { initialMs: 100, maxMs: 30_000 },
+      retentionMs: 7 * 24 * 3_600_000,
+      pruneIntervalMs: 10 * 60_000,
+      ...options,
+    };
+    const registers = options.registry ? [options.registry] : [];
+    this.published = new Counter({
+      name: "events_published_total",
+      help: "Events the outbox relay handed to the transport",
+      labelNames: ["topic"],
+      registers,
+    });
+    this.failures = new Counter({
+      name: "outbox_publish_failures_total",
+      help: "Failed publish attempts",
+      registers,
+    });
+    if (options.registry) registerOutboxGauges(options.registry, options.database);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.unlisten = await this.opts.database.listen("outbox_events", () => this.requestWake());
+    this.loop = this.run();
+    this.pruneTimer = setInterval(() => {
+      this.prune().catch((error) => this.opts.log.error({ err: error }, "outbox prune failed"));
+    }, this.opts.pruneIntervalMs);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.pruneTimer);
+    this.requestWake();
+    await this.loop;
+    await this.unlisten?.();
+  }
+
+  requestWake(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
+  /** Publishes one batch; answers how many went out and whether the transport failed. */
+  async publishBatch(): Promise<{ published: number; failed: boolean }> {
+    const { db } = this.opts.database;
+    return db.transaction().execute(async (tx) => {
+      const claimed = await sql<ClaimedRow>`
+        SELECT id, topic, partition_key, payload FROM outbox
+        WHERE published_at IS NULL
+          AND pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(partition_key))
+        ORDER BY id
+        LIMIT ${this.opts.batchSize}
+        FOR UPDATE SKIP LOCKED`.execute(tx);
+      const done: number[] = [];
+      let failed = false;
+      for (const row of claimed.rows) {
+        try {
+          await this.opts.transport.publish({
+            topic: row.topic,
+            partitionKey: row.partition_key,
+            event: toCloudEvent(row.payload),
+          });
+          done.push(Number(row.id));
+          this.published.inc({ topic: row.topic });
+        } catch (error) {
+          failed = true;
+          this.failures.inc();
+          await tx
+            .updateTable("outbox")
+            .set((eb) => ({
+              attempts: eb("attempts", "+", 1),
+              last_error: String((error as Error).message).slice(0, 1000),
+            }))
+            .where("id", "=", Number(row.id))
+            .execute();
+          if (this.failuresInARow === 0) {
+            this.opts.log.warn(
+              { err: error, transport: this.opts.transport.name },
+              "publishing failed; events wait in the outbox",
+            );
+          }
+          break;
+        }
+      }
+      if (done.length > 0) {
+        await tx
+          .updateTable("outbox")
+          .set((eb) => ({ published_at: sql`now()`, attempts: eb("attempts", "+", 1), last_error: null }))
+          .where("id", "in", done)
+          .execute();
+      }
+      return { published: done.length, failed };
+    });
+  }
+
+  /** Publishes until nothing is pending (or the transport fails); for tests and shutdown. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { published, failed } = await this.publishBatch();
+      total += published;
+      if (failed || published === 0) return total;
+    }
+  }
+
+  async prune(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.opts.retentionMs);
+    await this.opts.database.db.deleteFrom("outbox").where("published_at", "<", cutoff).execute();
+    await this.opts.database.db
+      .deleteFrom("processed_events")
+      .where("processed_at", "<", new Date(Date.now() - 4 * this.opts.retentionMs))
+      .execute();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = 0;
+      try {
+        this.wakeRequested = false;
+        const { published, failed } = await this.publishBatch();
+        if (failed) {
+          delay = this.nextBackoff();
+        } else {
+          if (this.failuresInARow > 0) this.opts.log.info({}, "publishing recovered");
+          this.failuresInARow = 0;
+          if (published === this.opts.batchSize) continue;
+          delay = this.opts.pollIntervalMs;
+        }
+      } catch (error) {
+        this.opts.log.error({ err: error }, "outbox relay error");
+        delay = this.nextBackoff();
+      }
+      await this.sleep(delay, this.failuresInARow === 0);
+    }
+  }
+
+  private nextBackoff(): number {
+    this.failuresInARow += 1;
+    const { initialMs, maxMs } = this.opts.backoff;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.failuresInARow - 1, 20));
+    // Full jitter: relays recovering together do not hammer the broker in step.
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (!this.running || (wakeable && this.wakeRequested)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      // While backing off, new commits must not cut the wait short; stop() still does.
+      this.wake = () => {
+        if (wakeable || !this.running) finish();
+      };
+    });
+  }
+}
+
+function registerOutboxGauges(registry: Registry, database: DatabaseHandle): void {
+  let last: Promise<{ pending: number; age: number }> | undefined;
+  const read = () => {
+    last ??= sql<{ pending: number; age: number | null }>`
+      SELECT count(*)::int AS pending,
+             coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+      FROM outbox WHERE published_at IS NULL`
+      .execute(database.db)
+      .then((r) => ({ pending: r.rows[0]?.pending ?? 0, age: Number(r.rows[0]?.age ?? 0) }))
+      .finally(() => setTimeout(() => (last = undefined), 100));
+    return last;
+  };
+  new Gauge({
+    name: "outbox_pending_events",
+    help: "Outbox rows not yet published",
+    registers: [registry],
+    async collect() {
+      this.set((await read()).pending);
+    },
+  });
+  new Gauge({
+    name: "outbox_oldest_pending_age_seconds",
+    help: "Age of the oldest unpublished outbox row",
+    registers: [registry],
+    async collect() {
+      this.set((await read()).age);
+    },
+  });
+}

@@ -1,0 +1,47 @@
+import type { DatabaseHandle } from "@todo/db";
+import type { EventTransport, OutboundEvent } from "../src/transport.ts";
+
+export const quietLog = { info() {}, warn() {}, error() {} };
+
+export async function createUser(database: DatabaseHandle, name = "u"): Promise<string> {
+  const row = await database.db
+    .insertInto("users")
+    .values({ name, email: `${name}-${crypto.randomUUID()}@example.com` })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A transport that records what it is given, and fails while `down` is true. */
+export function recordingTransport() {
+  const received: OutboundEvent[] = [];
+  const state = { down: false, calls: 0 };
+  const transport: EventTransport = {
+    name: "recording",
+    async publish(message) {
+      state.calls += 1;
+      if (state.down) throw new Error("broker unavailable");
+      received.push(message);
+    },
+  };
+  return { transport, received, state };
+}
+
+export function taskSnapshot(userId: string, id: number) {
+  return {
+    id,
+    user_id: userId,
+    title: `task ${id}`,
+    description: null,
+    completed: false,
+    completed_at: null,
+    due_date: null,
+    priority_id: 2,
+    priority: { id: 2, name: "Medium", level: 2, color: "#3B82F6" },
+    tags: [],
+    recurring_task_id: null,
+    reminder_offsets_minutes: null,
+    created_at: "2027-01-01T00:00:00.000Z",
+    updated_at: "2027-01-01T00:00:00.000Z",
+  };
+}

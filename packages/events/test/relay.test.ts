@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openTestDatabase } from "@todo/db/testing";
+import { recordEvent } from "../src/outbox-writer.ts";
+import { OutboxRelay } from "../src/relay.ts";
+import { createUser, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
+
+async function writeEvents(
+  database: Awaited<ReturnType<typeof openTestDatabase>>,
+  userId: string,
+  count: number,
+  from = 1,
+) {
+  for (let i = from; i < from + count; i++) {
+    await recordEvent(database.db, {
+      event_type: "task.created",
+      task_id: i,
+      user_id: userId,
+      data: { task: taskSnapshot(userId, i) },
+    });
+  }
+}
+
+test("the relay publishes outbox rows as CloudEvents keyed by user, and marks them published", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  await writeEvents(database, userId, 3);
+  const { transport, received } = recordingTransport();
+  const relay = new OutboxRelay({ database, transport, log: quietLog });
+  assert.equal(await relay.drain(), 3);
+  assert.deepEqual(
+    received.map((m) => m.event.data.task_id),
+    [1, 2, 3],
+  );
+  const first = received[0]!;
+  assert.equal(first.topic, "task-events");
+  assert.equal(first.partitionKey, userId);
+  assert.equal(first.event.specversion, "1.0");
+  assert.equal(first.event.type, "task.created");
+  assert.equal(first.event.id, first.event.data.event_id);
+  const pending = await database.db
+    .selectFrom("outbox")
+    .select("id")
+    .where("published_at", "is", null)
+    .execute();
+  assert.equal(pending.length, 0);
+  assert.equal(await relay.drain(), 0, "nothing is published twice");
+});
+
+test("while the transport fails, events wait with attempts and the error recorded; after recovery all go out in order, once", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  const { transport, received, state } = recordingTransport();
+  const relay = new OutboxRelay({ database, transport, log: quietLog });
+  state.down = true;
+  await writeEvents(database, userId, 5);
+  assert.equal(await relay.drain(), 0);
+  assert.equal(await relay.drain(), 0);
+  const first = await database.db.selectFrom("outbox").selectAll().orderBy("id").executeTakeFirstOrThrow();
+  assert.equal(first.attempts, 2);
+  assert.match(first.last_error ?? "", /broker unavailable/);
+  assert.equal(state.calls, 2, "a failure stops the batch: later events must not overtake");
+
+  state.down = false;
+  await writeEvents(database, userId, 2, 6);
+  assert.equal(await relay.drain(), 7);
+  assert.deepEqual(
+    received.map((m) => m.event.data.task_id),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
+  assert.equal(new Set(received.map((m) => m.event.id)).size, 7);
+});
+
+test("the running relay is woken by commits, backs off while failing, and drains on recovery", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  const { transport, received, state } = recordingTransport();
+  const relay = new OutboxRelay({
+    database,
+    transport,
+    log: quietLog,
+    pollIntervalMs: 60_000,
+    backoff: { initialMs: 20, maxMs: 100 },
+  });
+  await relay.start();
+
+  await writeEvents(database, userId, 1);
+  await waitFor(() => received.length === 1, "woken by NOTIFY, long before the 60 s poll");
+
+  state.down = true;
+  await writeEvents(database, userId, 3, 2);
+  await waitFor(() => state.calls >= 4, "retrying while down");
+  assert.equal(received.length, 1);
+  state.down = false;
+  await waitFor(() => received.length === 4, "drained after recovery");
+  assert.deepEqual(
+    received.map((m) => m.event.data.task_id),
+    [1, 2, 3, 4],
+  );
+  await relay.stop();
+});
+
+test("two relays at once publish every event exactly once, each user's events in order", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const users = [
+    await createUser(database, "a"),
+    await createUser(database, "b"),
+    await createUser(database, "c"),
+  ];
+  for (let round = 0; round < 40; round++) {
+    for (const userId of users) await writeEvents(database, userId, 1, round + 1);
+  }
+  const { transport, received } = recordingTransport();
+  const slow = {
+    ...transport,
+    publish: async (m: Parameters<typeof transport.publish>[0]) => {
+      await new Promise((r) => setImmediate(r));
+      return transport.publish(m);
+    },
+  };
+  const relays = [1, 2].map(
+    () => new OutboxRelay({ database, transport: slow, log: quietLog, batchSize: 7 }),
+  );
+  await Promise.all(relays.map((relay) => relay.drain()));
+  await Promise.all(relays.map((relay) => relay.drain()));
+  assert.equal(received.length, 120);
+  assert.equal(new Set(received.map((m) => m.event.id)).size, 120, "no event published twice");
+  for (const userId of users) {
+    const order = received.filter((m) => m.partitionKey === userId).map((m) => m.event.data.task_id);
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => (a ?? 0) - (b ?? 0)),
+      `user ${userId} in order`,
+    );
+  }
+});
+
+test("published rows are pruned after the retention period; pending ones never", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  await writeEvents(database, userId, 2);
+  const { transport } = recordingTransport();
+  const relay = new OutboxRelay({ database, transport, log: quietLog, retentionMs: 0 });
+  await relay.drain();
+  await writeEvents(database, userId, 1, 3);
+  await relay.prune();
+  const left = await database.db.selectFrom("outbox").select(["published_at"]).execute();
+  assert.deepEqual(left, [{ published_at: null }]);
+});
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
