@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@todo/db";
 import type { OutboxFeed } from "@todo/events";
-import { createRegistry, createServer, type Registry } from "@todo/server";
+import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { sql } from "kysely";
 import { type Auth, createAuth } from "./auth.ts";
@@ -12,6 +12,15 @@ import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
 
+/** Routes another module serves through the backend (same auth, same /api prefix). */
+export interface BackendPlugin {
+  /** Registered under /api/:user_id, after the caller is checked to be that user. */
+  userRoutes?(scope: FastifyInstance): void;
+  /** Registered at the root, without authentication. */
+  publicRoutes?(app: FastifyInstance): void;
+  readiness?: ReadinessCheck[];
+}
+
 export interface BackendDeps {
   database: DatabaseHandle;
   feed: OutboxFeed;
@@ -21,6 +30,7 @@ export interface BackendDeps {
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
   registry?: Registry;
+  plugins?: BackendPlugin[];
 }
 
 export interface Backend {
@@ -52,6 +62,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
           return null;
         },
       },
+      ...(deps.plugins ?? []).flatMap((p) => p.readiness ?? []),
     ],
     openapi: {
       title: "Todo API",
@@ -63,6 +74,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
 
   registerAuth(app, auth);
   priorityRoutes(app, db);
+  for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);
   await app.register(
     async (scope) => {
       requireOwnUser(scope, auth);
@@ -70,6 +82,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db);
       eventStreamRoutes(scope, deps.feed, registry);
+      for (const plugin of deps.plugins ?? []) plugin.userRoutes?.(scope);
     },
     { prefix: "/api/:user_id" },
   );
