@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { DashboardView } from "@/components/dashboard-view";
+
+export const metadata: Metadata = { title: "Tasks · Todo" };
+
+export default function DashboardPage() {
+  return <DashboardView />;
+}

@@ -1,0 +1,21 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { Announcer } from "@/lib/announcer";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Todo",
+  description: "Tasks with priorities, tags, due dates, reminders and recurring schedules.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d4ed8" };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Announcer>{children}</Announcer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,69 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import { useLiveStatus } from "@/lib/live-events";
+import { useSession } from "@/lib/session";
+import { NotificationBell } from "./notification-bell";
+
+const NAV = [
+  { href: "/dashboard/", label: "Tasks" },
+  { href: "/tags/", label: "Tags" },
+  { href: "/recurring/", label: "Recurring" },
+  { href: "/settings/", label: "Settings" },
+];
+
+function LiveIndicator() {
+  const status = useLiveStatus();
+  const text = { open: "Live", connecting: "Connecting…", offline: "Offline" }[status];
+  return (
+    <span className={`live live-${status}`} title="Live updates from the server">
+      <span className="live-dot" aria-hidden="true" />
+      <span className="visually-hidden">Live updates: </span>
+      {text}
+    </span>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const pathname = usePathname();
+  const { user, signOut } = useSession();
+  const current = (href: string) => pathname === href || pathname === href.slice(0, -1);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="header">
+        <Link href="/dashboard/" className="brand">
+          Todo
+        </Link>
+        <nav aria-label="Main" className="nav">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={current(item.href) ? "page" : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="header-tools">
+          <LiveIndicator />
+          <NotificationBell />
+          <span className="user-name" title={user.email}>
+            {user.name}
+          </span>
+          <button type="button" className="button button-quiet" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+"use client";
+
+import { SignInBody, SignUpBody } from "@todo/contracts";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { ApiError, authApi } from "@/lib/api-client";
+import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
+import { Field, FormError } from "./field";
+
+const FIELDS = ["name", "email", "password"] as const;
+
+/** Only paths on this site: `next` comes from the address bar. */
+function safeNext(value: string | null): string {
+  return value?.startsWith("/") && !value.startsWith("//") ? value : "/dashboard/";
+}
+
+function friendly(error: unknown): FieldErrors {
+  if (error instanceof ApiError) {
+    if (error.code === "user_already_exists" || error.status === 422) {
+      return { email: "An account with this email already exists. Sign in instead." };
+    }
+    if (error.status === 401) return { "": "Wrong email or password." };
+    if (error.status === 429) return { "": "Too many attempts. Wait a minute and try again." };
+  }
+  return apiErrors(error, FIELDS);
+}
+
+export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
+  const router = useRouter();
+  const params = useSearchParams();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const signingUp = mode === "sign-up";
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = signingUp
+      ? SignUpBody.safeParse({ name, email: email.trim(), password })
+      : SignInBody.safeParse({ email: email.trim(), password });
+    if (!parsed.success) {
+      setErrors(zodErrors(parsed.error, FIELDS));
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      if (signingUp) await authApi.signUp(parsed.data as SignUpBody);
+      else await authApi.signIn(parsed.data);
+      router.replace(safeNext(params.get("next")));
+    } catch (error) {
+      setErrors(friendly(error));
+      setBusy(false);
+    }
+  }
+
+  const next = params.get("next");
+  const other = signingUp ? "/login/" : "/signup/";
+  return (
+    <div className="card auth-card">
+      <h1>{signingUp ? "Create your account" : "Sign in"}</h1>
+      <form
+        className="form"
+        onSubmit={submit}
+        noValidate
+        aria-label={signingUp ? "Create account" : "Sign in"}
+      >
+        <FormError message={errors[""]} />
+        {signingUp ? (
+          <Field id="name" name="name" label="Name" error={errors.name}>
+            {(p) => (
+              <input
+                {...p}
+                type="text"
+                autoComplete="name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
+            )}
+          </Field>
+        ) : null}
+        <Field id="email" name="email" label="Email" error={errors.email}>
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          id="password"
+          name="password"
+          label="Password"
+          error={errors.password}
+          hint={signingUp ? "At least 8 characters." : undefined}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete={signingUp ? "new-password" : "current-password"}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+        <button type="submit" className="button button-primary button-wide" disabled={busy}>
+          {busy ? "Please wait…" : signingUp ? "Create account" : "Sign in"}
+        </button>
+      </form>
+      <p className="auth-switch">
+        {signingUp ? "Already have an account? " : "New here? "}
+        <Link href={next ? `${other}?next=${encodeURIComponent(next)}` : other}>
+          {signingUp ? "Sign in" : "Create an account"}
+        </Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { ReactNode } from "react";
+
+export interface ControlProps {
+  id: string;
+  name: string;
+  "aria-invalid": boolean | undefined;
+  "aria-describedby": string | undefined;
+}
+
+interface FieldProps {
+  id: string;
+  name: string;
+  label: ReactNode;
+  error?: string | undefined;
+  hint?: ReactNode;
+  className?: string;
+  children: (control: ControlProps) => ReactNode;
+}
+
+/** A labelled control with its hint and its error, both tied to it for screen readers. */
+export function Field({ id, name, label, error, hint, className, children }: FieldProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${className ? ` ${className}` : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+      {hint ? (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError id={errorId} message={error} />
+    </div>
+  );
+}
+
+export function FieldError({ id, message }: { id?: string | undefined; message?: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="field-error">
+      {message}
+    </p>
+  );
+}
+
+/** The error that belongs to no single field; announced when it appears. */
+export function FormError({ message }: { message?: string | undefined }) {
+  return (
+    <div role="alert" className={message ? "form-error" : undefined}>
+      {message ?? null}
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+// The one typed client for the backend: same origin, session cookie, problem+json errors.
+import type {
+  AuthResult,
+  CreatedWebhook,
+  CreateRecurringTaskBody,
+  CreateTagBody,
+  CreateTaskBody,
+  CreateWebhookBody,
+  FieldError,
+  ListTasksQuery,
+  Notification,
+  NotificationList,
+  NotificationPreferences,
+  Preview,
+  Priority,
+  Problem,
+  PushSubscriptionBody,
+  RecurringTask,
+  SignInBody,
+  SignUpBody,
+  Tag,
+  Task,
+  TaskList,
+  UpdateNotificationPreferencesBody,
+  UpdateRecurringTaskBody,
+  UpdateTagBody,
+  UpdateTaskBody,
+  Webhook,
+} from "@todo/contracts";
+import type { z } from "zod";
+
+export type WebhookItem = z.infer<typeof Webhook>;
+export type CreatedWebhookItem = z.infer<typeof CreatedWebhook>;
+export type CreateWebhookInput = z.infer<typeof CreateWebhookBody>;
+export type PushSubscriptionInput = z.infer<typeof PushSubscriptionBody>;
+export type PreferencesUpdate = z.infer<typeof UpdateNotificationPreferencesBody>;
+export type SessionUser = AuthResult["user"];
+export type TaskQuery = {
+  [K in keyof z.output<typeof ListTasksQuery>]?: z.output<typeof ListTasksQuery>[K] | undefined;
+};
+
+/** A failed call. `problem` is the problem+json body when the server sent one. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, message: string, problem: Problem | null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+  }
+
+  get code(): string {
+    return this.problem?.code ?? (this.status === 0 ? "network_error" : "unknown");
+  }
+
+  get fieldErrors(): FieldError[] {
+    return this.problem?.errors ?? [];
+  }
+}
+
+/** Turns anything thrown by a call into a sentence a person can act on. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return "Something went wrong.";
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === "object" && value !== null && "status" in value && "code" in value;
+}
+
+function messageFor(status: number, body: unknown): string {
+  if (isProblem(body)) return body.detail ?? body.title;
+  if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") {
+    return body.message;
+  }
+  if (status === 401) return "Your session has ended. Please sign in again.";
+  if (status === 404) return "Not found.";
+  if (status >= 500) return "The server had a problem. Please try again.";
+  return `Request failed (${status}).`;
+}
+
+export const UNAUTHORIZED_EVENT = "todo:unauthorized";
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? { accept: "application/json" } : { "content-type": "application/json" },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal: signal ?? null,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, "Could not reach the server. Check your connection and try again.", null);
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!response.ok) {
+    const problem = isProblem(parsed) ? parsed : null;
+    // The session provider listens for this and sends the person to the sign-in page.
+    if (response.status === 401 && !path.startsWith("/api/auth/") && typeof window !== "undefined") {
+      window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    }
+    throw new ApiError(response.status, messageFor(response.status, parsed), problem);
+  }
+  return parsed as T;
+}
+
+function queryString(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params) as [string, unknown][]) {
+    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+export const authApi = {
+  signUp: (body: SignUpBody) => call<AuthResult>("POST", "/api/auth/sign-up/email", body),
+  signIn: (body: SignInBody) => call<AuthResult>("POST", "/api/auth/sign-in/email", body),
+  signOut: () => call<unknown>("POST", "/api/auth/sign-out", {}),
+  getSession: () => call<{ user: SessionUser } | null>("GET", "/api/auth/get-session"),
+};
+
+export const publicApi = {
+  priorities: async (): Promise<Priority[]> =>
+    (await call<{ items: Priority[] }>("GET", "/api/priorities")).items,
+  vapidPublicKey: () => call<{ public_key: string | null }>("GET", "/api/notifications/vapid-public-key"),
+};
+
+/** Every call below goes to /api/{user_id}/…, the signed-in user's own resources. */
+export function userApi(userId: string) {
+  const base = `/api/${encodeURIComponent(userId)}`;
+  return {
+    userId,
+    tasks: {
+      list: (query: TaskQuery, signal?: AbortSignal) =>
+        call<TaskList>("GET", `${base}/tasks${queryString(query)}`, undefined, signal),
+      get: (id: number) => call<Task>("GET", `${base}/tasks/${id}`),
+      create: (body: CreateTaskBody) => call<Task>("POST", `${base}/tasks`, body),
+      update: (id: number, body: UpdateTaskBody) => call<Task>("PUT", `${base}/tasks/${id}`, body),
+      toggleComplete: (id: number) => call<Task>("PATCH", `${base}/tasks/${id}/complete`),
+      remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
+    },
+    tags: {
+      list: async (): Promise<Tag[]> => (await call<{ items: Tag[] }>("GET", `${base}/tags`)).items,
+      create: (body: CreateTagBody) => call<Tag>("POST", `${base}/tags`, body),
+      update: (id: number, body: UpdateTagBody) => call<Tag>("PUT", `${base}/tags/${id}`, body),
+      remove: (id: number) => call<void>("DELETE", `${base}/tags/${id}`),
+    },
+    recurring: {
+      list: async (): Promise<RecurringTask[]> =>
+        (await call<{ items: RecurringTask[] }>("GET", `${base}/recurring-tasks`)).items,
+      get: (id: number) => call<RecurringTask>("GET", `${base}/recurring-tasks/${id}`),
+      create: (body: CreateRecurringTaskBody) => call<RecurringTask>("POST", `${base}/recurring-tasks`, body),
+      update: (id: number, body: UpdateRecurringTaskBody) =>
+        call<RecurringTask>("PUT", `${base}/recurring-tasks/${id}`, body),
+      remove: (id: number) => call<void>("DELETE", `${base}/recurring-tasks/${id}`),
+      preview: async (id: number, count = 5): Promise<string[]> =>
+        (await call<z.infer<typeof Preview>>("GET", `${base}/recurring-tasks/${id}/preview?count=${count}`))
+          .occurrences,
+    },
+    notifications: {
+      list: (query: { limit?: number; offset?: number; unread?: boolean }) =>
+        call<NotificationList>(
+          "GET",
+          `${base}/notifications${queryString({ limit: query.limit ?? 20, offset: query.offset ?? 0, unread: query.unread ? "true" : undefined })}`,
+        ),
+      markRead: (id: number, read = true) =>
+        call<Notification>("PATCH", `${base}/notifications/${id}`, { read }),
+      markAllRead: () => call<{ updated: number }>("POST", `${base}/notifications/read-all`),
+      preferences: () => call<NotificationPreferences>("GET", `${base}/notification-preferences`),
+      savePreferences: (body: PreferencesUpdate) =>
+        call<NotificationPreferences>("PUT", `${base}/notification-preferences`, body),
+    },
+    webhooks: {
+      list: async (): Promise<WebhookItem[]> =>
+        (await call<{ items: WebhookItem[] }>("GET", `${base}/webhooks`)).items,
+      create: (body: CreateWebhookInput) => call<CreatedWebhookItem>("POST", `${base}/webhooks`, body),
+      remove: (id: number) => call<void>("DELETE", `${base}/webhooks/${id}`),
+    },
+    push: {
+      subscribe: (body: PushSubscriptionInput) => call<unknown>("POST", `${base}/push-subscriptions`, body),
+      unsubscribe: (endpoint: string) => call<unknown>("DELETE", `${base}/push-subscriptions`, { endpoint }),
+    },
+    eventStreamUrl: `${base}/events/stream`,
+  };
+}
+
+export type UserApi = ReturnType<typeof userApi>;

@@ -1,0 +1,102 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import {
+  authApi,
+  describeError,
+  type SessionUser,
+  UNAUTHORIZED_EVENT,
+  type UserApi,
+  userApi,
+} from "./api-client";
+
+export interface Session {
+  user: SessionUser;
+  api: UserApi;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside <RequireSession>");
+  return session;
+}
+
+function loginUrl(): string {
+  const here = `${window.location.pathname}${window.location.search}`;
+  return `/login/?next=${encodeURIComponent(here)}`;
+}
+
+type State =
+  | { status: "loading" }
+  | { status: "ready"; user: SessionUser }
+  | { status: "error"; message: string };
+
+/** Renders its children only for a signed-in person; everyone else goes to /login. */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const [state, setState] = useState<State>({ status: "loading" });
+  const [attempt, setAttempt] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry button's trigger
+  useEffect(() => {
+    let cancelled = false;
+    authApi
+      .getSession()
+      .then((session) => {
+        if (cancelled) return;
+        if (session?.user) setState({ status: "ready", user: session.user });
+        else router.replace(loginUrl());
+      })
+      .catch((error: unknown) => {
+        if (!cancelled) setState({ status: "error", message: describeError(error) });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [router, attempt]);
+
+  useEffect(() => {
+    const onUnauthorized = () => router.replace(loginUrl());
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+  }, [router]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await authApi.signOut();
+    } finally {
+      router.replace("/login/");
+    }
+  }, [router]);
+
+  const user = state.status === "ready" ? state.user : null;
+  const session = useMemo(() => (user ? { user, api: userApi(user.id), signOut } : null), [user, signOut]);
+
+  if (state.status === "error") {
+    return (
+      <main className="centered" id="main">
+        <div className="card" role="alert">
+          <h1>Cannot load your session</h1>
+          <p>{state.message}</p>
+          <button type="button" className="button" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (!session) {
+    return (
+      <main className="centered" id="main">
+        <p role="status" className="muted">
+          Loading…
+        </p>
+      </main>
+    );
+  }
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}

@@ -1,0 +1,111 @@
+// Date-time inputs hold wall-clock time ("2027-01-15T09:00"); the API wants an instant. These convert
+// between the two in a named IANA zone, so a template's time zone can differ from the browser's.
+
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export function listTimeZones(): string[] {
+  const zones =
+    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ([] as string[]);
+  const all = new Set(zones);
+  all.add("UTC");
+  all.add(browserTimeZone());
+  return [...all].sort();
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = partsFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    partsFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function wallClock(date: Date, timeZone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of partsFormatter(timeZone).formatToParts(date)) {
+    if (part.type !== "literal") out[part.type] = Number(part.value);
+  }
+  return out;
+}
+
+/** Minutes the zone is ahead of UTC at that instant. */
+function offsetMinutes(date: Date, timeZone: string): number {
+  const w = wallClock(date, timeZone);
+  const asUtc = Date.UTC(w.year!, w.month! - 1, w.day!, w.hour!, w.minute!, w.second!);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** An instant as the value of an `<input type="datetime-local">` in the zone. */
+export function toZonedInput(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const w = wallClock(date, timeZone);
+  return `${w.year}-${pad(w.month!)}-${pad(w.day!)}T${pad(w.hour!)}:${pad(w.minute!)}`;
+}
+
+/** A datetime-local value read as wall-clock time in the zone, as an ISO instant (UTC, Z). */
+export function fromZonedInput(value: string, timeZone: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  const naive = Date.UTC(y!, mo! - 1, d!, h!, mi!, Number.isNaN(s) ? 0 : (s ?? 0));
+  // Two passes settle the offset near a DST change; a time skipped by the change moves forward.
+  let guess = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
+  guess = naive - offsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// dateStyle/timeStyle cannot be combined with timeZoneName, hence the explicit fields.
+const dateTimeFields: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+};
+
+export function formatDateTime(iso: string, timeZone: string, withZone = false): string {
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone,
+    ...dateTimeFields,
+    ...(withZone ? { timeZoneName: "short" } : {}),
+  }).format(new Date(iso));
+}
+
+export type DueState = "overdue" | "soon" | null;
+export const DUE_SOON_MS = 24 * 60 * 60 * 1000;
+
+export function dueState(dueDate: string | null, completed: boolean, now = Date.now()): DueState {
+  if (!dueDate || completed) return null;
+  const due = new Date(dueDate).getTime();
+  if (due < now) return "overdue";
+  if (due - now <= DUE_SOON_MS) return "soon";
+  return null;
+}
+
+/** "in 3 hours", "2 days ago": for screen readers and a glance. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const diff = new Date(iso).getTime() - now;
+  const abs = Math.abs(diff);
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  if (abs < 60_000) return rtf.format(Math.round(diff / 1000), "second");
+  if (abs < 3_600_000) return rtf.format(Math.round(diff / 60_000), "minute");
+  if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), "hour");
+  return rtf.format(Math.round(diff / 86_400_000), "day");
+}
