@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Browser tests: the frontend against `npm start` in headless Chromium (Debian's, driven by
+# playwright-core). Builds the frontend when its export is missing or older than its sources,
+# starts the product on a fresh data folder and a free port, runs apps/frontend/browser-test/*.test.ts
+# with Node's test runner, and stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-chromium.sh
+
+export_page=apps/frontend/out/dashboard/index.html
+if [ ! -f "$export_page" ] || [ -n "$(find apps/frontend/src apps/frontend/public apps/frontend/next.config.ts packages/contracts/src -newer "$export_page" -print -quit)" ]; then
+  echo "building the frontend" >&2
+  npm run build -w apps/frontend
+fi
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+port_is_free() {
+  node -e 'const s=require("net").createServer();s.once("error",()=>process.exit(1));s.listen(Number(process.argv[1]),"127.0.0.1",()=>s.close())' "$1"
+}
+
+PORT=${BROWSER_TEST_PORT:-3100}
+port_is_free "$PORT" || PORT=$(free_port)
+DATA_DIR=$(mktemp -d)
+SERVER_PID=""
+PROXY_PID=""
+cleanup() {
+  # Each was started with setsid, so its id is its process group: npm and the node under it stop together.
+  [ -n "$PROXY_PID" ] && kill -TERM -- "-$PROXY_PID" 2>/dev/null || true
+  if [ -n "$SERVER_PID" ]; then
+    kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ "${KEEP_DATA:-}" = "" ]; then rm -rf "$DATA_DIR"; else echo "data and server log kept in $DATA_DIR" >&2; fi
+}
+trap cleanup EXIT
+
+echo "starting npm start on 127.0.0.1:$PORT (data in $DATA_DIR)" >&2
+PORT=$PORT HOST=127.0.0.1 DATA_DIR="$DATA_DIR" PUBLIC_URL="http://127.0.0.1:$PORT" LOG_LEVEL=${LOG_LEVEL:-warn} \
+  AUTH_SIGN_IN_LIMIT_PER_MINUTE=1000 setsid npm start >"$DATA_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+
+API_URL="http://127.0.0.1:$PORT"
+for i in $(seq 1 120); do
+  if node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$API_URL/healthz"; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "npm start exited:" >&2
+    cat "$DATA_DIR/server.log" >&2
+    exit 1
+  fi
+  if [ "$i" = 120 ]; then
+    echo "npm start did not answer /healthz within 60 s" >&2
+    cat "$DATA_DIR/server.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+BASE_URL=$API_URL
+if ! node -e 'fetch(process.argv[1]).then(async r=>process.exit(r.ok&&(await r.text()).includes("<html")?0:1),()=>process.exit(1))' "$API_URL/login/"; then
+  PROXY_PORT=$(free_port)
+  echo "npm start does not serve the frontend yet: serving apps/frontend/out through a proxy on $PROXY_PORT" >&2
+  BACKEND_URL=$API_URL PROXY_PORT=$PROXY_PORT setsid node --import tsx apps/frontend/browser-test/static-proxy.ts \
+    >"$DATA_DIR/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  for _ in $(seq 1 50); do
+    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$PROXY_PORT/login/" && break
+    sleep 0.2
+  done
+  BASE_URL="http://127.0.0.1:$PROXY_PORT"
+fi
+
+# Arguments: node test runner flags (--test-name-pattern=…) and/or test files; default every journey.
+files=()
+flags=()
+for arg in "$@"; do
+  case "$arg" in
+    -*) flags+=("$arg") ;;
+    *) files+=("$arg") ;;
+  esac
+done
+[ "${#files[@]}" = 0 ] && files=(apps/frontend/browser-test/*.test.ts)
+
+status=0
+BASE_URL=$BASE_URL API_URL=$API_URL node --import tsx --test --test-concurrency=1 ${flags[@]+"${flags[@]}"} "${files[@]}" || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- server log (last 80 lines) ---" >&2
+  tail -n 80 "$DATA_DIR/server.log" >&2 || true
+fi
+exit "$status"
