@@ -1,10 +1,11 @@
 "use client";
 
-import { SignInBody, SignUpBody } from "@todo/contracts";
+import type { SignUpBody } from "@todo/contracts";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, authApi } from "@/lib/api-client";
+import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { Field, FormError } from "./field";
 
@@ -35,9 +36,11 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const signingUp = mode === "sign-up";
+  useEffect(preloadContracts, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const { SignInBody, SignUpBody } = await loadContracts();
     const parsed = signingUp
       ? SignUpBody.safeParse({ name, email: email.trim(), password })
       : SignInBody.safeParse({ email: email.trim(), password });

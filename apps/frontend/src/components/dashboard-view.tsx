@@ -1,9 +1,10 @@
 "use client";
 
-import { type PageInfo, type Priority, type Tag, type Task, TaskTitle } from "@todo/contracts";
+import type { PageInfo, Priority, Tag, Task } from "@todo/contracts";
 import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError, publicApi, type TaskQuery } from "@/lib/api-client";
+import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { useLiveEvents } from "@/lib/live-events";
 import { useSession } from "@/lib/session";
 import { browserTimeZone } from "@/lib/time-zone";
@@ -136,6 +137,7 @@ export function DashboardView() {
     if (markedReady.current || list.status !== "ready" || priorities.length === 0) return;
     markedReady.current = true;
     performance.mark("todo:dashboard-interactive");
+    preloadContracts();
   }, [list.status, priorities.length]);
 
   const refreshSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -202,6 +204,7 @@ export function DashboardView() {
 
   async function quickAdd(event: FormEvent) {
     event.preventDefault();
+    const { TaskTitle } = await loadContracts();
     const parsed = TaskTitle.safeParse(quickTitle);
     if (!parsed.success) {
       setQuickError(`Title ${parsed.error.issues[0]?.message ?? "is invalid"}`);

@@ -1,13 +1,8 @@
 "use client";
 
-import {
-  CreateRecurringTaskBody,
-  type Priority,
-  type RecurrencePattern,
-  type RecurringTask,
-  UpdateRecurringTaskBody,
-} from "@todo/contracts";
+import type { CreateRecurringTaskBody, Priority, RecurrencePattern, RecurringTask } from "@todo/contracts";
 import { type FormEvent, useId, useMemo, useState } from "react";
+import { loadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, fromZonedInput, listTimeZones, toZonedInput } from "@/lib/time-zone";
@@ -128,6 +123,7 @@ export function RecurringForm({ template, priorities, onSaved, onCancel }: Recur
       ...(priorityId ? { priority_id: Number(priorityId) } : {}),
       is_active: active,
     };
+    const { CreateRecurringTaskBody, UpdateRecurringTaskBody } = await loadContracts();
     const parsed = template
       ? UpdateRecurringTaskBody.safeParse(body)
       : CreateRecurringTaskBody.safeParse(body);

@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError, publicApi } from "@/lib/api-client";
+import { preloadContracts } from "@/lib/contracts";
 import { useSession } from "@/lib/session";
 import { formatDateTime } from "@/lib/time-zone";
 import { ConfirmButton } from "./confirm-button";
@@ -69,6 +70,7 @@ export function RecurringView() {
 
   useEffect(() => {
     void load();
+    preloadContracts();
     publicApi
       .priorities()
       .then(setPriorities)

@@ -1,6 +1,6 @@
 "use client";
 
-import { CreateWebhookBody, type NotificationPreferences, PreferenceEventType } from "@todo/contracts";
+import type { NotificationPreferences } from "@todo/contracts";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import {
@@ -11,14 +11,16 @@ import {
   publicApi,
   type WebhookItem,
 } from "@/lib/api-client";
+import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, formatDateTime } from "@/lib/time-zone";
 import { ConfirmButton } from "./confirm-button";
 import { Field, FieldError, FormError } from "./field";
 
-type EventType = (typeof PreferenceEventType.options)[number];
-const EVENT_TYPES = PreferenceEventType.options;
+type Prefs = NotificationPreferences["preferences"];
+type EventType = keyof Prefs;
+// A Record over the contract's type: the compiler insists on every event type, and only those.
 const EVENT_LABELS: Record<EventType, string> = {
   "task.created": "Task created",
   "task.updated": "Task changed",
@@ -27,13 +29,13 @@ const EVENT_LABELS: Record<EventType, string> = {
   "task.due.approaching": "Task due soon (reminders)",
   "notification.send": "Messages from the service",
 };
+const EVENT_TYPES = Object.keys(EVENT_LABELS) as EventType[];
 const CHANNELS = [
   { key: "in_app", label: "In app" },
   { key: "email", label: "Email" },
   { key: "push", label: "Push" },
 ] as const;
 type Channel = (typeof CHANNELS)[number]["key"];
-type Prefs = NotificationPreferences["preferences"];
 
 const unavailable = (error: unknown) => error instanceof ApiError && error.status === 404;
 
@@ -326,6 +328,7 @@ function WebhooksSection() {
   const [copied, setCopied] = useState(false);
 
   useEffect(() => {
+    preloadContracts();
     api.webhooks
       .list()
       .then((list) => {
@@ -343,6 +346,7 @@ function WebhooksSection() {
 
   async function create(event: FormEvent) {
     event.preventDefault();
+    const { CreateWebhookBody } = await loadContracts();
     const parsed = CreateWebhookBody.safeParse({
       url: url.trim(),
       event_types: types,

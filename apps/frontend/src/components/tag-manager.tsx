@@ -1,10 +1,11 @@
 "use client";
 
-import { CreateTagBody, type Tag, UpdateTagBody } from "@todo/contracts";
+import type { Tag } from "@todo/contracts";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError } from "@/lib/api-client";
 import { paletteColor } from "@/lib/color";
+import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useLiveEvents } from "@/lib/live-events";
 import { useSession } from "@/lib/session";
@@ -37,6 +38,7 @@ export function TagManager() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once per user
   useEffect(() => {
     void load();
+    preloadContracts();
   }, [api]);
 
   // Task counts change when tasks are created or deleted, here or elsewhere.
@@ -53,6 +55,7 @@ export function TagManager() {
 
   async function create(event: FormEvent) {
     event.preventDefault();
+    const { CreateTagBody } = await loadContracts();
     const parsed = CreateTagBody.safeParse({ name, color: color.toUpperCase() });
     if (!parsed.success) {
       setErrors(zodErrors(parsed.error, FIELDS));
@@ -151,6 +154,7 @@ function TagRow({
   const [saving, setSaving] = useState(false);
 
   async function save(patch: { name?: string; color?: string }) {
+    const { UpdateTagBody } = await loadContracts();
     const parsed = UpdateTagBody.safeParse(patch);
     if (!parsed.success) {
       setError(parsed.error.issues[0]?.message);

@@ -1,15 +1,9 @@
 "use client";
 
-import {
-  CreateTagBody,
-  CreateTaskBody,
-  type Priority,
-  type Tag,
-  type Task,
-  UpdateTaskBody,
-} from "@todo/contracts";
+import type { CreateTaskBody, Priority, Tag, Task } from "@todo/contracts";
 import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import { paletteColor } from "@/lib/color";
+import { loadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, fromZonedInput, toZonedInput } from "@/lib/time-zone";
@@ -78,6 +72,7 @@ export function TaskForm({ task, priorities, tags, onTagCreated, onSaved, onCanc
     setReminders((list) => (list.includes(minutes) ? list.filter((m) => m !== minutes) : [...list, minutes]));
 
   async function createTag() {
+    const { CreateTagBody } = await loadContracts();
     const parsed = CreateTagBody.safeParse({ name: newTag, color: paletteColor(tags.length) });
     if (!parsed.success) {
       setTagError(parsed.error.issues[0]?.message);
@@ -121,6 +116,7 @@ export function TaskForm({ task, priorities, tags, onTagCreated, onSaved, onCanc
       due_date: dueDate,
       reminder_offsets_minutes: dueDate && reminders.length > 0 ? [...reminders].sort((a, b) => b - a) : null,
     };
+    const { CreateTaskBody, UpdateTaskBody } = await loadContracts();
     const parsed = task ? UpdateTaskBody.safeParse(body) : CreateTaskBody.safeParse(body);
     if (!parsed.success) {
       setErrors(zodErrors(parsed.error, FIELDS));

@@ -30,6 +30,18 @@ function loginUrl(): string {
   return `/login/?next=${encodeURIComponent(here)}`;
 }
 
+// Asked as soon as this module runs, not after hydration: the first API calls wait on the answer.
+let earlySession: ReturnType<typeof authApi.getSession> | null =
+  typeof window === "undefined" ? null : authApi.getSession();
+earlySession?.catch(() => {});
+
+/** The early answer serves the first mount only; a later sign-in must ask again. */
+function fetchSession(): ReturnType<typeof authApi.getSession> {
+  const pending = earlySession ?? authApi.getSession();
+  earlySession = null;
+  return pending;
+}
+
 type State =
   | { status: "loading" }
   | { status: "ready"; user: SessionUser }
@@ -44,8 +56,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry button's trigger
   useEffect(() => {
     let cancelled = false;
-    authApi
-      .getSession()
+    fetchSession()
       .then((session) => {
         if (cancelled) return;
         if (session?.user) setState({ status: "ready", user: session.user });
