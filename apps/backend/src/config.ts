@@ -20,6 +20,7 @@ const Env = z.object({
   LOG_LEVEL: LogLevel.default("info"),
   AUTH_SIGN_IN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: Flag,
+  RECURRING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 });
 
 export type BackendConfig = {
@@ -32,6 +33,8 @@ export type BackendConfig = {
   logLevel: z.infer<typeof LogLevel>;
   signInLimitPerMinute: number;
   trustProxy: boolean;
+  /** Embedded mode: how often the recurring and reminder scheduler runs. */
+  recurringTickMs: number;
 };
 
 export class ConfigError extends Error {
@@ -58,5 +61,6 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     logLevel: e.LOG_LEVEL,
     signInLimitPerMinute: e.AUTH_SIGN_IN_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    recurringTickMs: e.RECURRING_TICK_MS,
   };
 }

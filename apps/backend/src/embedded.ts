@@ -1,6 +1,7 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, OutboxFeed, OutboxRelay } from "@todo/events";
+import { createScheduler } from "@todo/recurring-task-service";
 import { createRegistry } from "@todo/server";
 import closeWithGrace from "close-with-grace";
 import { buildBackend } from "./app.ts";
@@ -49,11 +50,14 @@ const bus = createInProcessBus({
   },
 });
 const relay = new OutboxRelay({ database, transport: bus.transport, log: app.log, registry });
+// The cron binding's stand-in: recurring instances and due reminders.
+const scheduler = createScheduler({ db: database.db, log: app.log, registry });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");
   else app.log.info({ signal }, "shutting down");
   await app.close();
+  await scheduler.stop();
   await relay.stop();
   await feed.stop();
   // Closing PGlite flushes it to disk; nothing committed is lost.
@@ -62,6 +66,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await feed.start();
 await relay.start();
+scheduler.startTimer(config.recurringTickMs);
 await app.listen({ port: config.port, host: config.host });
 app.log.info(
   { url: config.publicUrl, database: database.kind, startup_ms: Math.round(performance.now() - startedAt) },

@@ -99,3 +99,47 @@ test("bad templates are 400 problems naming the field", async (t) => {
   );
   assert.equal((await api.request("GET", `/api/${userId}/recurring-tasks`, { token })).body.items.length, 0);
 });
+
+test("previews: monthly from Jan 31 keeps to month ends; 0 9 * * MON stays at 09:00 New York across the DST change", async (t) => {
+  const api = await build(t);
+  const { userId, token } = await api.signUp();
+  const create = async (body: unknown) =>
+    (await api.request("POST", `/api/${userId}/recurring-tasks`, { token, body })).body as { id: number };
+  const preview = async (id: number, count: number) =>
+    (await api.request("GET", `/api/${userId}/recurring-tasks/${id}/preview?count=${count}`, { token })).body
+      .occurrences;
+
+  const monthly = await create({
+    template_title: "Rent",
+    recurrence_pattern: "monthly",
+    next_occurrence: "2027-01-31T09:00:00Z",
+    timezone: "UTC",
+  });
+  assert.deepEqual(await preview(monthly.id, 5), [
+    "2027-01-31T09:00:00.000Z",
+    "2027-02-28T09:00:00.000Z",
+    "2027-03-31T09:00:00.000Z",
+    "2027-04-30T09:00:00.000Z",
+    "2027-05-31T09:00:00.000Z",
+  ]);
+
+  const standup = await create({
+    template_title: "Standup",
+    recurrence_pattern: "custom",
+    cron_expression: "0 9 * * MON",
+    timezone: "America/New_York",
+    next_occurrence: "2027-03-01T14:00:00Z",
+  });
+  // DST starts on Sunday 2027-03-14: 09:00 EST is 14:00Z, 09:00 EDT is 13:00Z.
+  assert.deepEqual(await preview(standup.id, 4), [
+    "2027-03-01T14:00:00.000Z",
+    "2027-03-08T14:00:00.000Z",
+    "2027-03-15T13:00:00.000Z",
+    "2027-03-22T13:00:00.000Z",
+  ]);
+  const bad = await api.request("GET", `/api/${userId}/recurring-tasks/${standup.id}/preview?count=0`, {
+    token,
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.errors[0].field, "count");
+});

@@ -3,16 +3,23 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as auth from "./migrations/0001-auth.ts";
 import * as todoCore from "./migrations/0002-todo-core.ts";
 import * as events from "./migrations/0003-events.ts";
+import * as schedules from "./migrations/0005-schedules.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
   "0001-auth": auth,
   "0002-todo-core": todoCore,
   "0003-events": events,
+  "0005-schedules": schedules,
 };
 
 function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations written on parallel branches may land in either order.
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
 }
 
 function unwrap(result: MigrationResultSet): string[] {

@@ -49,6 +49,7 @@ export interface TasksTable {
   recurring_task_id: number | null;
   occurrence_at: NullableTimestamp;
   reminder_offsets_minutes: number[] | null;
+  next_reminder_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -105,7 +106,15 @@ export interface DeadLettersTable {
   created_at: CreatedAt;
 }
 
+export interface TaskRemindersTable {
+  task_id: number;
+  offset_minutes: number;
+  due_date: Date;
+  sent_at: CreatedAt;
+}
+
 export interface Database {
+  task_reminders: TaskRemindersTable;
   outbox: OutboxTable;
   processed_events: ProcessedEventsTable;
   dead_letters: DeadLettersTable;

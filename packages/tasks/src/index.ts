@@ -1,6 +1,8 @@
 export type { ServiceContext } from "./context.ts";
 export { defaultPriorityId, listPriorities } from "./priorities.ts";
+export { createRecurringInstance } from "./recurring-instances.ts";
 export * from "./recurring-tasks.ts";
+export { DEFAULT_REMINDER_OFFSETS, nextReminderAt } from "./reminders.ts";
 export * from "./tags.ts";
 export { assembleTasks, loadTask, selectTasksWithPriority, type TaskRow, toTask } from "./task-snapshot.ts";
 export * from "./tasks.ts";

@@ -12,6 +12,7 @@ import { recordEvent } from "@todo/events";
 import { sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
+import { nextReminderAt } from "./reminders.ts";
 import { assembleTasks, loadTask, selectTasksWithPriority } from "./task-snapshot.ts";
 
 export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
@@ -32,6 +33,11 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Pr
         description: input.description ?? null,
         due_date: input.due_date ?? null,
         reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
+        next_reminder_at: nextReminderAt(
+          input.due_date ? new Date(input.due_date) : null,
+          input.reminder_offsets_minutes ?? null,
+          new Date(),
+        ),
         ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
       })
       .returning("id")
@@ -56,6 +62,17 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
     if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
     if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
     const completed = patch.completed ?? current.completed;
+    const dueDate =
+      patch.due_date !== undefined ? (patch.due_date ? new Date(patch.due_date) : null) : current.due_date;
+    const offsets =
+      patch.reminder_offsets_minutes !== undefined
+        ? patch.reminder_offsets_minutes
+        : current.reminder_offsets_minutes;
+    // A new due date or new offsets re-arm the reminders; so does reopening a task.
+    const rearm =
+      patch.due_date !== undefined ||
+      patch.reminder_offsets_minutes !== undefined ||
+      completed !== current.completed;
     await tx
       .updateTable("tasks")
       .set({
@@ -68,6 +85,9 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
           : {}),
         ...(completed !== current.completed
           ? { completed, completed_at: completed ? new Date() : null }
+          : {}),
+        ...(rearm
+          ? { next_reminder_at: completed ? null : nextReminderAt(dueDate, offsets, new Date()) }
           : {}),
         updated_at: sql`now()`,
       })

@@ -1,0 +1,41 @@
+import type { DatabaseHandle } from "@todo/db";
+import { createRecurringTask } from "@todo/tasks";
+
+export const quietLog = { info() {}, warn() {}, error() {} };
+
+export async function createUser(database: DatabaseHandle): Promise<string> {
+  const row = await database.db
+    .insertInto("users")
+    .values({ name: "u", email: `u-${crypto.randomUUID()}@example.com` })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function dailyTemplate(
+  database: DatabaseHandle,
+  userId: string,
+  first: Date,
+  extra: Partial<Parameters<typeof createRecurringTask>[1]> = {},
+) {
+  return createRecurringTask(
+    { db: database.db, userId },
+    {
+      template_title: "Water the plants",
+      recurrence_pattern: "daily",
+      next_occurrence: first.toISOString(),
+      timezone: "Europe/Berlin",
+      ...extra,
+    },
+    new Date(first.getTime() - 60_000),
+  );
+}
+
+export async function instancesOf(database: DatabaseHandle, templateId: number) {
+  return database.db
+    .selectFrom("tasks")
+    .select(["id", "title", "due_date", "occurrence_at"])
+    .where("recurring_task_id", "=", templateId)
+    .orderBy("occurrence_at")
+    .execute();
+}
