@@ -8,11 +8,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-chromium.sh
 
-export_page=apps/frontend/out/dashboard/index.html
-if [ ! -f "$export_page" ] || [ -n "$(find apps/frontend/src apps/frontend/public apps/frontend/next.config.ts packages/contracts/src -newer "$export_page" -print -quit)" ]; then
-  echo "building the frontend" >&2
-  npm run build -w apps/frontend
-fi
+# Builds apps/frontend/out when it is missing or older than its sources.
+node apps/frontend/scripts/build-if-stale.mjs
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'

@@ -23,6 +23,10 @@ function friendly(error: unknown): FieldErrors {
     }
     if (error.status === 401) return { "": "Wrong email or password." };
     if (error.status === 429) return { "": "Too many attempts. Wait a minute and try again." };
+    // Better Auth refuses an Origin other than the server's PUBLIC_URL (localhost vs 127.0.0.1, say).
+    if (error.code === "invalid_origin") {
+      return { "": `This server expects to be opened at another address than ${window.location.origin}.` };
+    }
   }
   return apiErrors(error, FIELDS);
 }
