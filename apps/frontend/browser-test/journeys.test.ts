@@ -84,17 +84,26 @@ describe("a person's day with the todo app", () => {
     await page.waitForURL("**/dashboard/");
   });
 
-  test("signs out and back in", async () => {
+  test("signs out and back in, and a signed-out visit returns where it was going", async () => {
+    const signIn = async (pass: string) => {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(pass);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    };
+    // Without a reload: the signed-in pages must not reuse the session answer from before.
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL("**/login/");
+    await signIn("wrong password");
+    await page.getByText("Wrong email or password.").waitFor();
+    await signIn(password);
+    await page.waitForURL("**/dashboard/");
+    await page.getByRole("heading", { name: "Tasks" }).waitFor();
+
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login/");
     await page.goto("/tags/");
     await page.waitForURL(/\/login\/\?next=/);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("wrong password");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByText("Wrong email or password.").waitFor();
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(password);
     await page.waitForURL("**/tags/");
   });
 

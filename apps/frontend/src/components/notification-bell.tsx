@@ -48,8 +48,10 @@ export function NotificationBell() {
     }
     if (event.type !== "notification.created") return;
     const n = event.notification;
+    // Before the first list arrives, a merge could be overwritten by it: fetch the list again instead.
+    if (state.status !== "ready") void load();
     setState((s) => {
-      if (s.status !== "ready") return { status: "ready", items: [n], unread: n.read ? 0 : 1 };
+      if (s.status !== "ready") return s;
       if (s.items.some((item) => item.id === n.id)) return s;
       return { status: "ready", items: [n, ...s.items].slice(0, 20), unread: s.unread + (n.read ? 0 : 1) };
     });

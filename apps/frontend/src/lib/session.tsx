@@ -30,9 +30,12 @@ function loginUrl(): string {
   return `/login/?next=${encodeURIComponent(here)}`;
 }
 
-// Asked as soon as this module runs, not after hydration: the first API calls wait on the answer.
+// Asked as soon as this module runs on a signed-in page, not after hydration: the first API calls
+// wait on the answer. Never on the sign-in pages, where the answer would be stale after signing in.
 let earlySession: ReturnType<typeof authApi.getSession> | null =
-  typeof window === "undefined" ? null : authApi.getSession();
+  typeof window === "undefined" || /^\/(login|signup)?\/?$/.test(window.location.pathname)
+    ? null
+    : authApi.getSession();
 earlySession?.catch(() => {});
 
 /** The early answer serves the first mount only; a later sign-in must ask again. */
