@@ -418,6 +418,17 @@ describe("a person's day with the todo app", () => {
     const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
     await screenshot(mobile, "mobile-dashboard.png");
+    const ready: [string, string][] = [
+      ["/tags/", "li.tag-row"],
+      ["/recurring/?new=1", "form[aria-label='New recurring task']"],
+      ["/settings/", "[data-push-state]:not([data-push-state='checking'])"],
+    ];
+    for (const [path, selector] of ready) {
+      await mobile.goto(path);
+      await mobile.locator(selector).first().waitFor();
+      const sideways = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(sideways <= 0, `${path} scrolls sideways by ${sideways}px on a phone`);
+    }
     await phone.close();
   });
 });
