@@ -2,21 +2,14 @@
 import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createScheduler } from "@todo/recurring-task-service";
-import { createRegistry } from "@todo/server";
+import { createRegistry, loadOrExit } from "@todo/server";
 import closeWithGrace from "close-with-grace";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
-import { ConfigError, loadBackendConfig } from "./config.ts";
+import { loadBackendConfig } from "./config.ts";
 
 const startedAt = performance.now();
-let config: ReturnType<typeof loadBackendConfig>;
-try {
-  config = loadBackendConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadOrExit(() => loadBackendConfig());
 
 const database = await openDatabase(config.database);
 await migrateToLatest(database.db);

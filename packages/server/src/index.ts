@@ -1,3 +1,13 @@
+export {
+  ConfigError,
+  Flag,
+  LogLevel,
+  loadOrExit,
+  Port,
+  PostgresUrl,
+  parseEnv,
+  serviceEnv,
+} from "./config.ts";
 export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";

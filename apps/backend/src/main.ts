@@ -1,0 +1,52 @@
+// The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
+import { migrateToLatest, openDatabase } from "@todo/db";
+import { createDaprTransport, OutboxFeed, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import { createRegistry, loadOrExit } from "@todo/server";
+import closeWithGrace from "close-with-grace";
+import { buildBackend } from "./app.ts";
+import { ConfigError, loadBackendConfig } from "./config.ts";
+
+const startedAt = performance.now();
+const config = loadOrExit(() => {
+  const loaded = loadBackendConfig();
+  if (loaded.database.kind !== "postgres")
+    throw new ConfigError("invalid configuration:\n  DATABASE_URL: required");
+  if (!loaded.authSecret) throw new ConfigError("invalid configuration:\n  BETTER_AUTH_SECRET: required");
+  return loaded;
+});
+
+const database = await openDatabase(config.database);
+if (config.migrateOnStart) await migrateToLatest(database.db);
+const registry = createRegistry("backend");
+const feed = new OutboxFeed(database);
+const { app } = await buildBackend({
+  database,
+  feed,
+  registry,
+  authSecret: config.authSecret!,
+  publicUrl: config.publicUrl,
+  signInLimitPerMinute: config.signInLimitPerMinute,
+  logger: { level: config.logLevel },
+  trustProxy: config.trustProxy,
+  plugins: [{ readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] }],
+});
+const relay = new OutboxRelay({
+  database,
+  transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
+  log: app.log,
+  registry,
+});
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, "shutting down after an error");
+  else app.log.info({ signal }, "shutting down");
+  await app.close();
+  await relay.stop();
+  await feed.stop();
+  await database.close();
+});
+
+await feed.start();
+await relay.start();
+await app.listen({ port: config.port, host: config.host });
+app.log.info({ startup_ms: Math.round(performance.now() - startedAt) }, "backend ready");

@@ -1,0 +1,54 @@
+// The recurring-task service in the distributed mode: the Dapr cron binding posts to
+// /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
+import { openDatabase } from "@todo/db";
+import { createDaprTransport, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import { createRegistry, createServer, loadOrExit } from "@todo/server";
+import closeWithGrace from "close-with-grace";
+import { sql } from "kysely";
+import { loadRecurringConfig } from "./config.ts";
+import { registerCronRoute } from "./cron-route.ts";
+import { createScheduler } from "./scheduler.ts";
+
+const startedAt = performance.now();
+const config = loadOrExit(() => loadRecurringConfig());
+const database = await openDatabase(config.database);
+const registry = createRegistry("recurring-task-service");
+const app = await createServer({
+  service: "recurring-task-service",
+  logger: { level: config.logLevel },
+  registry,
+  readiness: [
+    {
+      name: "database",
+      check: async () => {
+        await sql`select 1`.execute(database.db);
+        return null;
+      },
+    },
+    sidecarCheck(config.dapr.httpPort),
+    outboxLagCheck(database),
+  ],
+});
+const scheduler = createScheduler({ db: database.db, log: app.log, registry });
+await registerCronRoute(app, scheduler);
+// This service needs no subscriptions; Dapr still asks.
+app.get("/dapr/subscribe", { schema: { hide: true } }, async () => []);
+const relay = new OutboxRelay({
+  database,
+  transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
+  log: app.log,
+  registry,
+});
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, "shutting down after an error");
+  else app.log.info({ signal }, "shutting down");
+  await app.close();
+  await scheduler.stop();
+  await relay.stop();
+  await database.close();
+});
+
+await relay.start();
+await app.listen({ port: config.port, host: config.host });
+app.log.info({ startup_ms: Math.round(performance.now() - startedAt) }, "recurring-task-service ready");

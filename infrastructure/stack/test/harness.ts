@@ -1,0 +1,141 @@
+// Starts our services beside real daprd sidecars on the stack that up.sh brought up, for the
+// end-to-end tests. Each app runs as its own process, logging into $STACK_DIR/logs/app-*.log.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { openSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { migrateToLatest, openDatabase } from "@todo/db";
+import pg from "pg";
+
+const run = promisify(execFile);
+export const stackSrc = fileURLToPath(new URL("..", import.meta.url));
+export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+export const stackDir = process.env.STACK_DIR ?? `${repoRoot}.stack`;
+
+export const ports = Object.fromEntries(
+  readFileSync(`${stackSrc}/ports.env`, "utf8")
+    .split("\n")
+    .map((line) => /^([A-Z_]+)=(\d+)$/.exec(line.trim()))
+    .filter((m) => m !== null)
+    .map((m) => [m[1], Number(m[2])]),
+) as Record<string, number>;
+
+export type AppId = "backend" | "notification-service" | "recurring-task-service";
+const prefixes: Record<AppId, string> = {
+  backend: "BACKEND",
+  "notification-service": "NOTIFICATION",
+  "recurring-task-service": "RECURRING",
+};
+export const appPort = (app: AppId) => ports[`${prefixes[app]}_APP_PORT`]!;
+export const daprPort = (app: AppId) => ports[`${prefixes[app]}_DAPR_HTTP_PORT`]!;
+
+/** A fresh, migrated database on the stack's PostgreSQL for this run. */
+export async function createRunDatabase(): Promise<string> {
+  const admin = `postgres://todo@127.0.0.1:${ports.POSTGRES_PORT}/todo`;
+  const name = `stack_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = `postgres://todo@127.0.0.1:${ports.POSTGRES_PORT}/${name}`;
+  const handle = await openDatabase({ kind: "postgres", url, poolSize: 1 });
+  await migrateToLatest(handle.db);
+  await handle.close();
+  return url;
+}
+
+export interface RunningApp {
+  app: AppId;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts one of our apps (its distributed main) and waits for /healthz. */
+export async function startApp(app: AppId, env: Record<string, string>): Promise<RunningApp> {
+  const log = openSync(`${stackDir}/logs/app-${app}.log`, "a");
+  const child = spawn(process.execPath, ["--import", "tsx", `apps/${app}/src/main.ts`], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(appPort(app)),
+      HOST: "127.0.0.1",
+      DAPR_HTTP_PORT: String(daprPort(app)),
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", log, log],
+  });
+  await waitForHttp(`http://127.0.0.1:${appPort(app)}/healthz`, 60_000, () => child.exitCode !== null, app);
+  return {
+    app,
+    child,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function startSidecar(app: AppId): Promise<void> {
+  await run("bash", [`${stackSrc}/sidecar.sh`, "start", app], {
+    env: { ...process.env, STACK_DIR: stackDir },
+  });
+}
+
+export async function stopSidecar(app: AppId): Promise<void> {
+  await run("bash", [`${stackSrc}/sidecar.sh`, "stop", app], {
+    env: { ...process.env, STACK_DIR: stackDir },
+  });
+}
+
+export async function kafka(command: "start" | "stop"): Promise<void> {
+  await run("bash", [`${stackSrc}/kafka.sh`, command], { env: { ...process.env, STACK_DIR: stackDir } });
+}
+
+export async function redisGet(key: string): Promise<string> {
+  const { stdout } = await run("redis-cli", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(ports.REDIS_PORT),
+    "HGET",
+    key,
+    "data",
+  ]);
+  return stdout.trim();
+}
+
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  gaveUp: () => boolean,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (gaveUp())
+      throw new Error(`${what} exited before answering ${url}; see ${stackDir}/logs/app-${what}.log`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${what}: no answer from ${url} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

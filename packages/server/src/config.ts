@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const LogLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+export const Flag = z
+  .enum(["true", "false", "1", "0"])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+export const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
+export const Port = z.coerce.number().int().min(0).max(65535);
+
+/** Settings every service reads the same way. */
+export const serviceEnv = {
+  HOST: z.string().min(1).default("127.0.0.1"),
+  LOG_LEVEL: LogLevel.default("info"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DAPR_HTTP_PORT: Port.default(3500),
+  PUBSUB_NAME: z.string().min(1).default("task-pubsub"),
+  STATESTORE_NAME: z.string().min(1).default("todo-statestore"),
+};
+
+/** Validates the environment once; a bad value is reported with the variable's name. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** For a service's main: print the configuration problem and stop, without a stack trace. */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
