@@ -140,11 +140,22 @@ export function DashboardView() {
     preloadContracts();
   }, [list.status, priorities.length]);
 
+  // Live events come in bursts (a scheduler tick, another tab's edits): one refetch per burst,
+  // as many rows as are on screen plus those created meanwhile.
   const refreshSoon = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const scheduleRefresh = useCallback(() => {
-    clearTimeout(refreshSoon.current);
-    refreshSoon.current = setTimeout(() => void reload(loadedCount.current), 150);
-  }, [reload]);
+  const createdSinceRefresh = useRef(0);
+  const scheduleRefresh = useCallback(
+    (created = 0) => {
+      createdSinceRefresh.current += created;
+      clearTimeout(refreshSoon.current);
+      refreshSoon.current = setTimeout(() => {
+        const extra = createdSinceRefresh.current;
+        createdSinceRefresh.current = 0;
+        void reload(loadedCount.current + extra);
+      }, 150);
+    },
+    [reload],
+  );
   useEffect(() => () => clearTimeout(refreshSoon.current), []);
 
   const noteOwnChange = (id: number) => ownChanges.current.set(id, Date.now());
@@ -163,7 +174,7 @@ export function DashboardView() {
       announce(`“${event.task.title}” is due soon`);
       return;
     }
-    scheduleRefresh();
+    scheduleRefresh(event.type === "task.created" ? 1 : 0);
     if (event.type === "task.created" || event.type === "task.deleted") {
       // Tag counts shown in filters do not change otherwise; new tags may come from another tab.
       api.tags
