@@ -40,7 +40,8 @@ export function useLiveEvents(listener: Listener): void {
   useEffect(() => subscribe((event) => latest.current(event)), [subscribe]);
 }
 
-function parse(type: string, data: string): LiveEvent | null {
+/** One SSE message as a live event; null for what it cannot read. */
+export function parseLiveEvent(type: string, data: string): LiveEvent | null {
   let body: unknown;
   try {
     body = JSON.parse(data);
@@ -49,7 +50,9 @@ function parse(type: string, data: string): LiveEvent | null {
   }
   if (typeof body !== "object" || body === null) return null;
   if (type === "notification.created") {
-    const notification = (body as { notification?: Notification }).notification;
+    // `{notification}`, or the whole event envelope with it under `data`: both are accepted.
+    const message = body as { notification?: Notification; data?: { notification?: Notification } };
+    const notification = message.notification ?? message.data?.notification;
     return notification ? { type, notification } : null;
   }
   const payload = body as { data?: { task?: Task }; source?: string };
@@ -109,7 +112,7 @@ export function LiveEventsProvider({ url, children }: { url: string; children: R
       };
       for (const type of [...TASK_EVENT_TYPES, "notification.created"]) {
         source.addEventListener(type, (message) => {
-          const event = parse(type, (message as MessageEvent<string>).data);
+          const event = parseLiveEvent(type, (message as MessageEvent<string>).data);
           if (event) emit(event);
         });
       }
