@@ -11,6 +11,7 @@ import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
 import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
+import { frontendNotFoundPage, hasFrontend, serveFrontend } from "./static-frontend.ts";
 
 /** Routes another module serves through the backend (same auth, same /api prefix). */
 export interface BackendPlugin {
@@ -31,6 +32,8 @@ export interface BackendDeps {
   trustProxy?: boolean;
   registry?: Registry;
   plugins?: BackendPlugin[];
+  /** The frontend's static export, served at / when built (embedded mode). */
+  frontendDir?: string;
 }
 
 export interface Backend {
@@ -49,8 +52,10 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     publicUrl: deps.publicUrl,
     signInLimitPerMinute: deps.signInLimitPerMinute,
   });
+  const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
     service: "backend",
+    ...(frontendDir ? { notFoundPage: frontendNotFoundPage(frontendDir) } : {}),
     logger: deps.logger,
     registry,
     trustProxy: deps.trustProxy ?? false,
@@ -86,5 +91,6 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     },
     { prefix: "/api/:user_id" },
   );
+  if (frontendDir) await serveFrontend(app, frontendDir);
   return { app, auth, registry };
 }

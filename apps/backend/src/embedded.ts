@@ -1,4 +1,6 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
+
+import { fileURLToPath } from "node:url";
 import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createScheduler } from "@todo/recurring-task-service";
@@ -24,6 +26,7 @@ const { app } = await buildBackend({
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
 });
 
 // The services' event handlers subscribe to this bus; the relay feeds it from the outbox.

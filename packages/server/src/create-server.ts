@@ -12,6 +12,8 @@ export interface ServerOptions {
   registry: Registry;
   readiness: ReadinessCheck[];
   trustProxy?: boolean;
+  /** The HTML page for browser paths that match no route. */
+  notFoundPage?: () => Promise<Buffer | null>;
   /** Serve the OpenAPI document at /docs/json and its UI at /docs. */
   openapi?: { title: string; description: string; version: string };
 }
@@ -27,7 +29,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, options.notFoundPage ? { notFoundPage: options.notFoundPage } : {});
   if (options.openapi) {
     await app.register(fastifySwagger, {
       openapi: {

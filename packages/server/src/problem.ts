@@ -57,7 +57,10 @@ const fastifyCodes: Record<string, ErrorCode> = {
 };
 
 /** One place that turns every failure into problem+json; 5xx detail goes to the log only. */
-export function registerProblemHandlers(app: FastifyInstance): void {
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  options: { notFoundPage?: () => Promise<Buffer | null> } = {},
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ServiceError) {
       return sendProblem(request, reply, error.code, error.message, error.errors);
@@ -98,7 +101,17 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       "something went wrong; quote the request id when reporting it",
     );
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, "not_found", `no route for ${request.method} ${request.url.split("?")[0]}`),
-  );
+  app.setNotFoundHandler(async (request, reply) => {
+    // A person following a bad link gets the frontend's page; API clients get problem+json.
+    if (options.notFoundPage && request.method === "GET" && !request.url.startsWith("/api/")) {
+      const page = await options.notFoundPage();
+      if (page) return reply.code(404).type("text/html; charset=utf-8").send(page);
+    }
+    return sendProblem(
+      request,
+      reply,
+      "not_found",
+      `no route for ${request.method} ${request.url.split("?")[0]}`,
+    );
+  });
 }

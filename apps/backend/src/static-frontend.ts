@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+
+/** Whether `dir` holds a built static export of the frontend. */
+export function hasFrontend(dir: string | undefined): dir is string {
+  return dir !== undefined && existsSync(join(dir, "index.html"));
+}
+
+/**
+ * Serves the frontend's static export at / beside the API (same origin, so the session cookie
+ * needs no CORS).
+ */
+export async function serveFrontend(app: FastifyInstance, dir: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: "/",
+    redirect: true,
+    wildcard: true,
+    cacheControl: false,
+    setHeaders,
+  });
+}
+
+/** The export's 404 page, for browser paths that match nothing. */
+export function frontendNotFoundPage(dir: string): () => Promise<Buffer | null> {
+  const page = join(dir, "404.html");
+  return async () => (existsSync(page) ? readFile(page) : null);
+}
+
+// Hashed assets never change; pages must be revalidated so a new build shows up at once.
+function setHeaders(response: { setHeader(name: string, value: string): void }, path: string): void {
+  response.setHeader(
+    "cache-control",
+    path.includes("/_next/static/") ? "public, max-age=31536000, immutable" : "no-cache",
+  );
+}
