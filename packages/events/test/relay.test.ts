@@ -160,3 +160,26 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test("outbox metrics: pending rows, the oldest pending age, publish failures and published events", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const { createRegistry } = await import("@todo/server");
+  const registry = createRegistry("backend");
+  const userId = await createUser(database);
+  const { transport, state } = recordingTransport();
+  const relay = new OutboxRelay({ database, transport, log: quietLog, registry });
+  state.down = true;
+  await writeEvents(database, userId, 3);
+  await relay.drain();
+  const during = await registry.metrics();
+  assert.match(during, /outbox_pending_events\{service="backend"\} 3/);
+  assert.match(during, /outbox_publish_failures_total\{service="backend"\} 1/);
+  assert.match(during, /outbox_oldest_pending_age_seconds\{service="backend"\} \d/);
+  state.down = false;
+  await relay.drain();
+  await new Promise((r) => setTimeout(r, 150));
+  const afterwards = await registry.metrics();
+  assert.match(afterwards, /outbox_pending_events\{service="backend"\} 0/);
+  assert.match(afterwards, /events_published_total\{topic="task-events",service="backend"\} 3/);
+});
