@@ -22,10 +22,8 @@ PORT=${BROWSER_TEST_PORT:-3100}
 port_is_free "$PORT" || PORT=$(free_port)
 DATA_DIR=$(mktemp -d)
 SERVER_PID=""
-PROXY_PID=""
 cleanup() {
   # Each was started with setsid, so its id is its process group: npm and the node under it stop together.
-  [ -n "$PROXY_PID" ] && kill -TERM -- "-$PROXY_PID" 2>/dev/null || true
   if [ -n "$SERVER_PID" ]; then
     kill -TERM -- "-$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
@@ -58,16 +56,8 @@ done
 
 BASE_URL=$API_URL
 if ! node -e 'fetch(process.argv[1]).then(async r=>process.exit(r.ok&&(await r.text()).includes("<html")?0:1),()=>process.exit(1))' "$API_URL/login/"; then
-  PROXY_PORT=$(free_port)
-  echo "npm start does not serve the frontend yet: serving apps/frontend/out through a proxy on $PROXY_PORT" >&2
-  BACKEND_URL=$API_URL PROXY_PORT=$PROXY_PORT setsid node --import tsx apps/frontend/browser-test/static-proxy.ts \
-    >"$DATA_DIR/proxy.log" 2>&1 &
-  PROXY_PID=$!
-  for _ in $(seq 1 50); do
-    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "http://127.0.0.1:$PROXY_PORT/login/" && break
-    sleep 0.2
-  done
-  BASE_URL="http://127.0.0.1:$PROXY_PORT"
+  echo "npm start does not serve the frontend at /login/" >&2
+  exit 1
 fi
 
 # Arguments: node test runner flags (--test-name-pattern=…) and/or test files; default every journey.

@@ -27,6 +27,7 @@ export interface BackendDeps {
   feed: OutboxFeed;
   authSecret: string;
   publicUrl: string;
+  trustedOrigins?: string[];
   signInLimitPerMinute: number;
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
@@ -50,6 +51,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     db,
     secret: deps.authSecret,
     publicUrl: deps.publicUrl,
+    ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
   });
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;

@@ -7,6 +7,7 @@ export interface AuthOptions {
   db: Kysely<Database>;
   secret: string;
   publicUrl: string;
+  trustedOrigins?: string[];
   signInLimitPerMinute: number;
 }
 
@@ -73,7 +74,7 @@ export function createAuth(options: AuthOptions) {
       database: { generateId: "uuid" },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    trustedOrigins: [options.publicUrl],
+    trustedOrigins: options.trustedOrigins ?? [options.publicUrl],
     telemetry: { enabled: false },
     plugins: [bearer()],
   });

@@ -21,6 +21,8 @@ export type BackendConfig = {
   dataDir: string;
   authSecret: string | undefined;
   publicUrl: string;
+  /** Origins the browser may sign in from: PUBLIC_URL, or both loopback names when it is unset. */
+  trustedOrigins: string[];
   logLevel: z.infer<typeof LogLevel>;
   signInLimitPerMinute: number;
   trustProxy: boolean;
@@ -45,6 +47,9 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     dataDir: e.DATA_DIR,
     authSecret: e.BETTER_AUTH_SECRET,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    trustedOrigins: e.PUBLIC_URL
+      ? [e.PUBLIC_URL]
+      : [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
     logLevel: e.LOG_LEVEL,
     signInLimitPerMinute: e.AUTH_SIGN_IN_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

@@ -23,6 +23,7 @@ const { app } = await buildBackend({
   registry,
   authSecret: config.authSecret ?? (await loadOrCreateAuthSecret(config.dataDir)),
   publicUrl: config.publicUrl,
+  trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,

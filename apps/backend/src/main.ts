@@ -25,6 +25,7 @@ const { app } = await buildBackend({
   registry,
   authSecret: config.authSecret!,
   publicUrl: config.publicUrl,
+  trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,

@@ -88,3 +88,23 @@ test("no token, a malformed token or a forged token is a 401 problem", async (t)
     "unauthorized",
   );
 });
+
+test("a browser sign-in from a foreign origin is refused; from the app's own origin it works", async (t) => {
+  const api = await build(t);
+  const { email } = await api.signUp();
+  const signIn = (origin: string) =>
+    fetch(`${api.baseUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin,
+        "sec-fetch-site": "cross-site",
+        "sec-fetch-mode": "cors",
+      },
+      body: JSON.stringify({ email, password: "correct horse battery" }),
+    });
+  assert.equal((await signIn("http://localhost")).status, 200);
+  const foreign = await signIn("https://evil.example");
+  assert.equal(foreign.status, 403);
+  assert.equal(((await foreign.json()) as { code: string }).code, "invalid_origin");
+});

@@ -26,3 +26,13 @@ test("a bad value stops start-up with a message naming the variable", () => {
     );
   }
 });
+
+test("without PUBLIC_URL both loopback names may sign in; with it, only that origin", () => {
+  assert.deepEqual(loadBackendConfig({ PORT: "3000" }).trustedOrigins, [
+    "http://localhost:3000",
+    "http://127.0.0.1:3000",
+  ]);
+  assert.deepEqual(loadBackendConfig({ PUBLIC_URL: "https://todo.example" }).trustedOrigins, [
+    "https://todo.example",
+  ]);
+});

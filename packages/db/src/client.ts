@@ -23,9 +23,19 @@ export interface DatabaseHandle {
 // timestamptz and int8 parse the same way on both drivers: Date, and numbers for counts we cast.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export interface DatabaseOptions {
+  /** Connection errors outside any query (a server restart, a dropped idle connection). */
+  onConnectionError?: (error: Error) => void;
+}
+
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: DatabaseOptions = {},
+): Promise<DatabaseHandle> {
+  const onError =
+    options.onConnectionError ?? ((error) => console.warn(`database connection error: ${error.message}`));
   return target.kind === "postgres"
-    ? openPostgres(target.url, target.poolSize ?? 10)
+    ? openPostgres(target.url, target.poolSize ?? 10, onError)
     : openPglite(target.dataDir);
 }
 
@@ -44,30 +54,92 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  onError: (error: Error) => void,
+): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on("error", onError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<{ stop(): Promise<void> }>();
   return {
     db,
     kind: "postgres",
     async listen(channel, onNotify) {
-      // LISTEN needs a connection of its own that stays open; the pool would recycle it.
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on("notification", (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? "");
-      });
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+      const listener = await listenWithReconnect(url, channel, onNotify, onError);
+      listeners.add(listener);
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end();
+        listeners.delete(listener);
+        await listener.stop();
       };
     },
     async close() {
-      await Promise.all(listeners.splice(0).map((client) => client.end()));
+      await Promise.all([...listeners].map((listener) => listener.stop()));
+      listeners.clear();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own that stays open (the pool would recycle it). When that
+ * connection drops, it reconnects with backoff and calls onNotify once, since notifications may
+ * have been missed meanwhile; the callers' slow polls cover the gap too.
+ */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onError: (error: Error) => void,
+): Promise<{ stop(): Promise<void> }> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    next.on("error", (error) => {
+      if (!stopped) onError(error);
+    });
+    next.on("end", () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+    failures = 0;
+  };
+  const scheduleReconnect = () => {
+    failures += 1;
+    retryTimer = setTimeout(
+      () => {
+        connect().then(
+          () => onNotify(""),
+          (error: Error) => {
+            onError(error);
+            if (!stopped) scheduleReconnect();
+          },
+        );
+      },
+      Math.min(30_000, 250 * 2 ** Math.min(failures, 7)),
+    );
+    retryTimer.unref();
+  };
+
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      await client?.end().catch(() => {});
     },
   };
 }

@@ -3,6 +3,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as auth from "./migrations/0001-auth.ts";
 import * as todoCore from "./migrations/0002-todo-core.ts";
 import * as events from "./migrations/0003-events.ts";
+import * as notifications from "./migrations/0004-notifications.ts";
 import * as schedules from "./migrations/0005-schedules.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   "0001-auth": auth,
   "0002-todo-core": todoCore,
   "0003-events": events,
+  "0004-notifications": notifications,
   "0005-schedules": schedules,
 };
 

@@ -113,7 +113,71 @@ export interface TaskRemindersTable {
   sent_at: CreatedAt;
 }
 
+export interface NotificationPreferencesTable {
+  user_id: string;
+  /** Per event type, the channels chosen: { "task.completed": { "in_app": true, "email": false } }. */
+  preferences: ColumnType<Record<string, Record<string, boolean>>, string | undefined, string>;
+  updated_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: string;
+  event_id: string;
+  event_type: string;
+  task_id: number | null;
+  title: string;
+  body: string;
+  read_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface PushSubscriptionsTable {
+  id: Generated<number>;
+  user_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  expiration_time: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  user_id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  secret: string;
+  created_at: CreatedAt;
+}
+
+export interface NotificationDeliveriesTable {
+  id: string;
+  user_id: string;
+  event_id: string;
+  event_type: string;
+  channel: "email" | "push" | "webhook";
+  destination: string;
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<
+    "pending" | "delivered" | "failed" | "dead" | "skipped",
+    "pending" | "delivered" | "failed" | "dead" | "skipped" | undefined,
+    "pending" | "delivered" | "failed" | "dead" | "skipped"
+  >;
+  attempts: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  notification_preferences: NotificationPreferencesTable;
+  notifications: NotificationsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  webhooks: WebhooksTable;
+  notification_deliveries: NotificationDeliveriesTable;
   task_reminders: TaskRemindersTable;
   outbox: OutboxTable;
   processed_events: ProcessedEventsTable;
