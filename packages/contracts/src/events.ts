@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Notification } from "./notifications.ts";
 import { Task } from "./tasks.ts";
 
 export const TASK_EVENTS_TOPIC = "task-events";
@@ -80,6 +81,14 @@ export const NotificationSend = z.looseObject({
   }),
 });
 
+/** A new in-app notification, for the user's live stream; its consumers must not notify again. */
+export const NotificationCreated = z.looseObject({
+  ...envelope,
+  event_type: z.literal("notification.created"),
+  task_id: z.number().int().nullable(),
+  data: z.looseObject({ notification: Notification }),
+});
+
 export const TaskEvent = z.discriminatedUnion("event_type", [
   TaskCreated,
   TaskUpdated,
@@ -96,6 +105,7 @@ export const DomainEvent = z.discriminatedUnion("event_type", [
   TaskDeleted,
   TaskDueApproaching,
   NotificationSend,
+  NotificationCreated,
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent["event_type"];
@@ -107,8 +117,9 @@ export const eventSchemas = {
   "task.deleted": TaskDeleted,
   "task.due.approaching": TaskDueApproaching,
   "notification.send": NotificationSend,
+  "notification.created": NotificationCreated,
 } as const;
 
 export function topicOf(eventType: DomainEventType): string {
-  return eventType === "notification.send" ? NOTIFICATION_EVENTS_TOPIC : TASK_EVENTS_TOPIC;
+  return eventType.startsWith("notification.") ? NOTIFICATION_EVENTS_TOPIC : TASK_EVENTS_TOPIC;
 }

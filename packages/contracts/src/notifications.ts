@@ -26,15 +26,34 @@ export const ListNotificationsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export const UpdateNotificationBody = z.strictObject({ read: z.boolean() });
+export const ReadAllResult = z.object({ updated: z.number().int() });
+
+/**
+ * A delivery's state: pending (not tried yet), failed (tried, to be retried at next_attempt_at),
+ * delivered, dead (gave up, or refused for good), skipped (the channel is off on this server).
+ */
+export const DeliveryStatus = z.enum(["pending", "delivered", "failed", "dead", "skipped"]);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const DeliveryHistoryEntry = z.object({
+  at: DateTime,
+  outcome: z.string(),
+  detail: z.string().nullable(),
+});
+export type DeliveryHistoryEntry = z.infer<typeof DeliveryHistoryEntry>;
 
 export const DeliveryAttempt = z.object({
+  /** Also the webhook-id header of a webhook delivery, the same on every retry. */
+  id: z.string(),
   channel: z.string(),
   destination: z.string(),
-  status: z.enum(["pending", "delivered", "failed", "dead"]),
+  status: DeliveryStatus,
   attempts: z.number().int(),
   last_error: z.string().nullable(),
+  next_attempt_at: DateTime.nullable(),
+  created_at: DateTime,
   updated_at: DateTime,
-  history: z.array(z.object({ at: DateTime, outcome: z.string(), detail: z.string().nullable() })),
+  history: z.array(DeliveryHistoryEntry),
 });
 export const DeliveryList = z.object({ items: z.array(DeliveryAttempt) });
 
@@ -82,6 +101,7 @@ export const PushSubscriptionBody = z.strictObject({
   expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
 });
+export const PushSubscriptionInfo = z.object({ endpoint: z.string(), created_at: DateTime });
 export const DeletePushSubscriptionBody = z.strictObject({ endpoint: z.url().max(2000) });
 export const VapidPublicKey = z.object({ public_key: z.string().nullable() });
 

@@ -1,0 +1,86 @@
+// The notification service in the distributed mode: Dapr delivers task and notification events to
+// /task-events and /notification-events; the delivery worker sends e-mail, web push and webhooks;
+// notification.created events go out through the outbox and the sidecar. The user-facing routes
+// are served by the backend (it adds this service's plugin).
+import { openDatabase } from "@todo/db";
+import {
+  createDaprStateStore,
+  createDaprTransport,
+  OutboxRelay,
+  outboxLagCheck,
+  registerDaprSubscriptions,
+  sidecarCheck,
+} from "@todo/events";
+import { createRegistry, createServer, loadOrExit } from "@todo/server";
+import closeWithGrace from "close-with-grace";
+import { sql } from "kysely";
+import { loadServiceConfig } from "./config.ts";
+import { createNotificationService } from "./service.ts";
+
+const startedAt = performance.now();
+const config = loadOrExit(() => loadServiceConfig());
+
+const database = await openDatabase(config.database);
+const registry = createRegistry("notification-service");
+const stateStore = createDaprStateStore({
+  httpPort: config.dapr.httpPort,
+  storeName: config.dapr.stateStoreName,
+});
+// The service's log is the server's, which exists only once the server does: forward to it.
+const log = {
+  info: (obj: object, msg: string) => app.log.info(obj, msg),
+  warn: (obj: object, msg: string) => app.log.warn(obj, msg),
+  error: (obj: object, msg: string) => app.log.error(obj, msg),
+};
+const service = createNotificationService({
+  database,
+  stateStore,
+  config: config.notification,
+  registry,
+  log,
+});
+const app = await createServer({
+  service: "notification-service",
+  logger: { level: config.logLevel },
+  registry,
+  readiness: [
+    {
+      name: "database",
+      check: async () => {
+        await sql`select 1`.execute(database.db);
+        return null;
+      },
+    },
+    sidecarCheck(config.dapr.httpPort),
+    outboxLagCheck(database),
+    ...service.readiness,
+  ],
+});
+registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
+const relay = new OutboxRelay({
+  database,
+  transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
+  log: app.log,
+  registry,
+});
+
+closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, "shutting down after an error");
+  else app.log.info({ signal }, "shutting down");
+  await app.close();
+  await service.stop();
+  await relay.stop();
+  await database.close();
+});
+
+await relay.start();
+await service.start();
+await app.listen({ port: config.port, host: config.host });
+app.log.info(
+  {
+    email: config.notification.email ? "on" : "off",
+    push: config.notification.push ? "on" : "off",
+    startup_ms: Math.round(performance.now() - startedAt),
+  },
+  "notification-service ready",
+);

@@ -1,0 +1,171 @@
+import {
+  type DeliveryAttempt,
+  type DeliveryHistoryEntry,
+  type Notification,
+  type NotificationList,
+  ServiceError,
+} from "@todo/contracts";
+import type { Executor, NotificationsTable } from "@todo/db";
+import type { StateStore } from "@todo/events";
+import { type Selectable, sql } from "kysely";
+import type { z } from "zod";
+
+export interface UserContext {
+  db: Executor;
+  userId: string;
+}
+
+export function toNotification(row: Selectable<NotificationsTable>): Notification {
+  return {
+    id: row.id,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    task_id: row.task_id,
+    title: row.title,
+    body: row.body,
+    read: row.read_at !== null,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+/** Newest first; the unread count is over all of the user's notifications, whatever the filter. */
+export async function listNotifications(
+  ctx: UserContext,
+  query: { unread?: "true" | "false" | undefined; limit: number; offset: number },
+): Promise<NotificationList> {
+  let filtered = ctx.db.selectFrom("notifications").where("user_id", "=", ctx.userId);
+  if (query.unread === "true") filtered = filtered.where("read_at", "is", null);
+  if (query.unread === "false") filtered = filtered.where("read_at", "is not", null);
+  const [rows, counts] = await Promise.all([
+    filtered.selectAll().orderBy("id", "desc").limit(query.limit).offset(query.offset).execute(),
+    ctx.db
+      .selectFrom("notifications")
+      .where("user_id", "=", ctx.userId)
+      .select((eb) => [
+        eb.fn.countAll<number>().as("all"),
+        eb.fn.count<number>("id").filterWhere("read_at", "is", null).as("unread"),
+        eb.fn.count<number>("id").filterWhere("read_at", "is not", null).as("read"),
+      ])
+      .executeTakeFirstOrThrow(),
+  ]);
+  const total = Number(
+    query.unread === "true" ? counts.unread : query.unread === "false" ? counts.read : counts.all,
+  );
+  return {
+    items: rows.map(toNotification),
+    unread_count: Number(counts.unread),
+    page: {
+      limit: query.limit,
+      offset: query.offset,
+      total,
+      next_offset: query.offset + rows.length < total ? query.offset + rows.length : null,
+    },
+  };
+}
+
+export async function setNotificationRead(
+  ctx: UserContext,
+  id: number,
+  read: boolean,
+): Promise<Notification> {
+  const row = await ctx.db
+    .updateTable("notifications")
+    // Marking read twice keeps the first time.
+    .set({ read_at: read ? sql<Date>`coalesce(read_at, now())` : null })
+    .where("id", "=", id)
+    .where("user_id", "=", ctx.userId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw ServiceError.notFound("notification");
+  return toNotification(row);
+}
+
+export async function markAllRead(ctx: UserContext): Promise<{ updated: number }> {
+  const result = await ctx.db
+    .updateTable("notifications")
+    .set({ read_at: sql<Date>`now()` })
+    .where("user_id", "=", ctx.userId)
+    .where("read_at", "is", null)
+    .executeTakeFirst();
+  return { updated: Number(result.numUpdatedRows) };
+}
+
+/** The key under which a delivery's attempt history lives in the state store. */
+export const historyKey = (deliveryId: string) => `notification-delivery:${deliveryId}`;
+export type DeliveryHistory = { attempts: DeliveryHistoryEntry[] };
+
+/**
+ * The deliveries made for a notification's event: status from PostgreSQL (the source of truth),
+ * the attempt history from the state store. History is a convenience: if the store is down the
+ * answer still comes, without it, and the failure is logged.
+ */
+export async function listDeliveries(
+  ctx: UserContext & { stateStore: StateStore; log: { warn(obj: object, msg: string): void } },
+  notificationId: number,
+): Promise<{ items: z.infer<typeof DeliveryAttempt>[] }> {
+  const notification = await ctx.db
+    .selectFrom("notifications")
+    .select("event_id")
+    .where("id", "=", notificationId)
+    .where("user_id", "=", ctx.userId)
+    .executeTakeFirst();
+  if (!notification) throw ServiceError.notFound("notification");
+  const rows = await ctx.db
+    .selectFrom("notification_deliveries as d")
+    .leftJoin("webhooks as w", (join) =>
+      join.on((eb) =>
+        eb.and([
+          eb("d.channel", "=", "webhook"),
+          eb("w.user_id", "=", eb.ref("d.user_id")),
+          eb(eb.cast("w.id", "text"), "=", eb.ref("d.destination")),
+        ]),
+      ),
+    )
+    .select([
+      "d.id",
+      "d.channel",
+      "d.destination",
+      "d.status",
+      "d.attempts",
+      "d.last_error",
+      "d.next_attempt_at",
+      "d.created_at",
+      "d.updated_at",
+      "w.url as webhook_url",
+    ])
+    .where("d.user_id", "=", ctx.userId)
+    .where("d.event_id", "=", notification.event_id)
+    .orderBy("d.created_at")
+    .orderBy("d.channel")
+    .execute();
+  const histories = await Promise.all(
+    rows.map(async (row) => {
+      try {
+        return (await ctx.stateStore.get<DeliveryHistory>(historyKey(row.id)))?.attempts ?? [];
+      } catch (error) {
+        ctx.log.warn({ err: error, delivery_id: row.id }, "delivery history unavailable");
+        return [];
+      }
+    }),
+  );
+  return {
+    items: rows.map((row, i) => ({
+      id: row.id,
+      channel: row.channel,
+      destination:
+        row.channel === "webhook"
+          ? (row.webhook_url ?? `webhook ${row.destination} (deleted)`)
+          : row.destination,
+      status: row.status,
+      attempts: row.attempts,
+      last_error: row.last_error,
+      next_attempt_at:
+        row.status === "failed" || row.status === "pending"
+          ? (row.next_attempt_at?.toISOString() ?? null)
+          : null,
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+      history: histories[i]!,
+    })),
+  };
+}

@@ -1,0 +1,155 @@
+import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
+import type { DatabaseHandle } from "@todo/db";
+import { type ConsumeResult, consumeEvent, type DaprSubscription, type StateStore } from "@todo/events";
+import { Counter, type ReadinessCheck, type Registry } from "@todo/server";
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { createEmailChannel } from "./channels/email.ts";
+import type { ChannelProvider } from "./channels/provider.ts";
+import { createPushChannel } from "./channels/push.ts";
+import { createWebhookChannel } from "./channels/webhook.ts";
+import type { NotificationConfig } from "./config.ts";
+import { DeliveryWorker, type RetryPolicy, type WorkerLog } from "./delivery-worker.ts";
+import { notifyForEvent } from "./event-handler.ts";
+import { type NetworkPolicy, type Resolver, systemResolver } from "./network-guard.ts";
+import { notificationRoutes, publicNotificationRoutes } from "./routes.ts";
+
+export const CONSUMER_NAME = "notification-service";
+
+export interface NotificationServiceDeps {
+  database: DatabaseHandle;
+  stateStore: StateStore;
+  config: NotificationConfig;
+  log?: WorkerLog;
+  /** Where the service's metrics go (notification_deliveries_total, events consumed). */
+  registry?: Registry;
+  /** DNS for webhook and push URLs; tests pass their own. */
+  resolve?: Resolver;
+  retry?: Partial<RetryPolicy>;
+  worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
+}
+
+/** Structurally the backend's BackendPlugin, so this app need not import the backend. */
+export interface NotificationPlugin {
+  userRoutes(scope: FastifyInstance): void;
+  publicRoutes(app: FastifyInstance): void;
+  readiness: ReadinessCheck[];
+}
+
+const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
+
+/**
+ * The notification service's parts, to be hosted by either mode: the event handler and its Dapr
+ * subscriptions, the user-facing routes as a backend plugin, and the delivery worker. Creating it
+ * starts nothing; start() runs the worker.
+ */
+export function createNotificationService(deps: NotificationServiceDeps) {
+  const log = deps.log ?? silentLog;
+  const { db } = deps.database;
+  const network: NetworkPolicy = {
+    allowPrivateNetworks: deps.config.webhooks.allowPrivateNetworks,
+    resolve: deps.resolve ?? systemResolver,
+  };
+  const timeoutMs = deps.config.webhooks.timeoutMs;
+  const providers: ChannelProvider[] = [
+    createEmailChannel(deps.config.email),
+    createPushChannel({ db, vapid: deps.config.push, network, timeoutMs }),
+    createWebhookChannel({ db, network, timeoutMs }),
+  ];
+  const consumed = deps.registry
+    ? ((deps.registry.getSingleMetric("events_consumed_total") as
+        | Counter<"consumer" | "outcome">
+        | undefined) ??
+      new Counter({
+        name: "events_consumed_total",
+        help: "Events handled by consumers, by outcome (success, duplicate, retry, drop)",
+        labelNames: ["consumer", "outcome"],
+        registers: [deps.registry],
+      }))
+    : undefined;
+  const worker = new DeliveryWorker({
+    database: deps.database,
+    providers,
+    stateStore: deps.stateStore,
+    log,
+    ...(deps.registry ? { registry: deps.registry } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...deps.worker,
+  });
+
+  const readiness: ReadinessCheck[] = [
+    {
+      name: "notification_backlog",
+      critical: false,
+      check: async () => {
+        const { rows } = await sql<{ age: number | null }>`
+          SELECT extract(epoch FROM now() - min(next_attempt_at))::float8 AS age
+          FROM notification_deliveries WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()`.execute(
+          db,
+        );
+        const age = Number(rows[0]?.age ?? 0);
+        return age > 300 ? `the oldest due delivery has waited ${Math.round(age)} s` : null;
+      },
+    },
+  ];
+
+  const handle = (body: unknown): Promise<ConsumeResult> =>
+    consumeEvent({ db, log, ...(consumed ? { consumed } : {}) }, CONSUMER_NAME, body, (event, tx) =>
+      notifyForEvent(providers, event, tx),
+    );
+
+  const plugin: NotificationPlugin = {
+    userRoutes: (scope) =>
+      notificationRoutes(scope, {
+        db,
+        stateStore: deps.stateStore,
+        network,
+        vapidPublicKey: deps.config.push?.publicKey ?? null,
+        log,
+      }),
+    publicRoutes: (app) =>
+      publicNotificationRoutes(app, { vapidPublicKey: deps.config.push?.publicKey ?? null }),
+    readiness,
+  };
+
+  return {
+    handle,
+    /**
+     * Programmatic subscriptions (GET /dapr/subscribe). Since Dapr 1.18 they replace the chart's
+     * declarative ones, so they carry the dead-letter topics themselves.
+     */
+    subscriptions(pubsubName = "task-pubsub"): DaprSubscription[] {
+      return [
+        {
+          pubsubName,
+          topic: TASK_EVENTS_TOPIC,
+          route: "/task-events",
+          deadLetterTopic: "task-events-dlq",
+          handle,
+        },
+        {
+          pubsubName,
+          topic: NOTIFICATION_EVENTS_TOPIC,
+          route: "/notification-events",
+          deadLetterTopic: "notification-events-dlq",
+          handle,
+        },
+      ];
+    },
+    plugin,
+    readiness,
+    worker,
+    /** Says which channels are off, then starts the delivery worker. */
+    async start(): Promise<void> {
+      for (const provider of providers) {
+        if (provider.disabledReason) log.info({ channel: provider.channel }, provider.disabledReason);
+      }
+      await worker.start();
+    },
+    async stop(): Promise<void> {
+      await worker.stop();
+      await Promise.all(providers.map((p) => p.close?.()));
+    },
+  };
+}
+export type NotificationService = ReturnType<typeof createNotificationService>;

@@ -1,0 +1,91 @@
+import type { TestContext } from "node:test";
+import { OutboxFeed } from "@todo/events";
+import { type Backend, buildBackend } from "../../backend/src/app.ts";
+import type { NotificationServiceDeps } from "../src/service.ts";
+import { openService } from "./helpers.ts";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: replies are JSON of many shapes; tests assert on them
+  body: any;
+}
+
+let counter = 0;
+
+/**
+ * The backend with this service's plugin, on a fresh database and a loopback port, as the
+ * embedded mode and the distributed backend mount it. The worker is not started.
+ */
+export async function buildApi(
+  t: TestContext,
+  options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> = {},
+) {
+  // Registered first so that it runs first: the server closes before the database does.
+  let backend: Backend | undefined;
+  let feed: OutboxFeed | undefined;
+  t.after(async () => {
+    await backend?.app.close();
+    await feed?.stop();
+  });
+  const opened = await openService(t, options);
+  feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
+  await feed.start();
+  backend = await buildBackend({
+    database: opened.database,
+    feed,
+    authSecret: "test-secret-that-is-long-enough-for-better-auth",
+    publicUrl: "http://localhost",
+    signInLimitPerMinute: 1000,
+    logger: false,
+    plugins: [opened.service.plugin],
+  });
+  await backend.app.listen({ port: 0, host: "127.0.0.1" });
+  const baseUrl = `http://127.0.0.1:${(backend.app.server.address() as { port: number }).port}`;
+
+  async function request(
+    method: string,
+    path: string,
+    { token, body }: { token?: string; body?: unknown } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {}
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  async function signUp(name = "Test User") {
+    counter += 1;
+    const email = `user${counter}-${process.pid}@example.com`;
+    const reply = await request("POST", "/api/auth/sign-up/email", {
+      body: { email, password: "correct horse battery", name },
+    });
+    if (reply.status !== 200)
+      throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { token: reply.body.token as string, userId: reply.body.user.id as string, email };
+  }
+
+  return { ...opened, backend: backend as Backend, baseUrl, request, signUp };
+}
+
+export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {
+  if (reply.status !== status || reply.body?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  if (!reply.headers.get("content-type")?.startsWith("application/problem+json")) {
+    throw new Error(`expected problem+json, got ${reply.headers.get("content-type")}`);
+  }
+  if (field && !reply.body.errors?.some((e: { field: string }) => e.field === field)) {
+    throw new Error(`expected an error naming ${field}, got ${JSON.stringify(reply.body.errors)}`);
+  }
+}
