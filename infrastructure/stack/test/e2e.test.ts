@@ -123,6 +123,7 @@ test("a task created through the backend reaches a subscriber through daprd → 
     async () => (await effectsFor(user.userId)).length === 1,
     "the probe to receive task.created",
   );
+  // biome-ignore lint/suspicious/noExplicitAny: a CloudEvent as Dapr delivered it, checked field by field below
   const { rows } = await sql<{ body: Record<string, any> }>`
     SELECT body FROM stack_probe_deliveries WHERE body->'data'->>'user_id' = ${user.userId}`.execute(db.db);
   const cloudEvent = rows[0]!.body;
