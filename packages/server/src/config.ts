@@ -9,7 +9,9 @@ export const Flag = z
   .enum(["true", "false", "1", "0"])
   .default("false")
   .transform((v) => v === "true" || v === "1");
-export const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
+export const PostgresUrl = z
+  .string({ error: (issue) => (issue.input === undefined ? "required" : "must be a postgres:// URL") })
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL");
 export const Port = z.coerce.number().int().min(0).max(65535);
 
 /** Settings every service reads the same way. */
