@@ -1,8 +1,7 @@
 import type { DatabaseHandle } from "@todo/db";
-import type { OutboxFeed } from "@todo/events";
+import { databaseCheck, type OutboxFeed } from "@todo/events";
 import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
-import { sql } from "kysely";
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { eventStreamRoutes } from "./routes/event-stream.ts";
@@ -61,16 +60,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     logger: deps.logger,
     registry,
     trustProxy: deps.trustProxy ?? false,
-    readiness: [
-      {
-        name: "database",
-        check: async () => {
-          await sql`select 1`.execute(db);
-          return null;
-        },
-      },
-      ...(deps.plugins ?? []).flatMap((p) => p.readiness ?? []),
-    ],
+    readiness: [databaseCheck(deps.database), ...(deps.plugins ?? []).flatMap((p) => p.readiness ?? [])],
     openapi: {
       title: "Todo API",
       description:

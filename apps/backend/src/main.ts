@@ -1,8 +1,7 @@
 // The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
 import { migrateToLatest, openDatabase } from "@todo/db";
 import { createDaprTransport, OutboxFeed, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
-import { createRegistry, loadOrExit } from "@todo/server";
-import closeWithGrace from "close-with-grace";
+import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
 
@@ -38,14 +37,7 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, "shutting down after an error");
-  else app.log.info({ signal }, "shutting down");
-  await app.close();
-  await relay.stop();
-  await feed.stop();
-  await database.close();
-});
+closeOnSignals(app.log, [() => app.close(), () => relay.stop(), () => feed.stop(), () => database.close()]);
 
 await feed.start();
 await relay.start();

@@ -1,10 +1,8 @@
 // The recurring-task service in the distributed mode: the Dapr cron binding posts to
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
 import { openDatabase } from "@todo/db";
-import { createDaprTransport, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
-import { createRegistry, createServer, loadOrExit } from "@todo/server";
-import closeWithGrace from "close-with-grace";
-import { sql } from "kysely";
+import { createDaprTransport, databaseCheck, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import { closeOnSignals, createRegistry, createServer, loadOrExit } from "@todo/server";
 import { loadRecurringConfig } from "./config.ts";
 import { registerCronRoute } from "./cron-route.ts";
 import { createScheduler } from "./scheduler.ts";
@@ -17,17 +15,7 @@ const app = await createServer({
   service: "recurring-task-service",
   logger: { level: config.logLevel },
   registry,
-  readiness: [
-    {
-      name: "database",
-      check: async () => {
-        await sql`select 1`.execute(database.db);
-        return null;
-      },
-    },
-    sidecarCheck(config.dapr.httpPort),
-    outboxLagCheck(database),
-  ],
+  readiness: [databaseCheck(database), sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)],
 });
 const scheduler = createScheduler({ db: database.db, log: app.log, registry });
 await registerCronRoute(app, scheduler);
@@ -40,14 +28,12 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, "shutting down after an error");
-  else app.log.info({ signal }, "shutting down");
-  await app.close();
-  await scheduler.stop();
-  await relay.stop();
-  await database.close();
-});
+closeOnSignals(app.log, [
+  () => app.close(),
+  () => scheduler.stop(),
+  () => relay.stop(),
+  () => database.close(),
+]);
 
 await relay.start();
 await app.listen({ port: config.port, host: config.host });

@@ -12,7 +12,7 @@ export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
 export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
 export { type NewEvent, recordEvent } from "./outbox-writer.ts";
-export { outboxLagCheck, sidecarCheck } from "./readiness.ts";
+export { databaseCheck, outboxLagCheck, sidecarCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
 export {
   createDaprStateStore,

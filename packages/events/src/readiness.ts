@@ -36,3 +36,14 @@ export function outboxLagCheck(database: DatabaseHandle, maxSeconds = 30): Readi
     },
   };
 }
+
+/** The one check that makes a service unready: it cannot reach its database. */
+export function databaseCheck(database: DatabaseHandle): ReadinessCheck {
+  return {
+    name: "database",
+    check: async () => {
+      await sql`select 1`.execute(database.db);
+      return null;
+    },
+  };
+}
