@@ -186,6 +186,42 @@ test("bad task input is a 400 problem naming the field, and nothing is stored", 
   assert.equal((await req("GET", "/tasks")).body.page.total, 0, "no task was stored by a failed request");
 });
 
+// Found by schemathesis (npm run bench): these were 500s (integer out of range; a year-20 date read
+// back as an invalid Date, a year-99 date read back as 1999; a year past 9999 has no ISO form).
+test("ids past PostgreSQL's integer and dates outside the years 1000-9999 are a 400, not a 500", async (t) => {
+  const api = await build(t);
+  const { req } = await seed(api);
+  const task = (await req("POST", "/tasks", { title: "kept" })).body;
+  const cases: [unknown, string][] = [
+    [{ title: "ok", tag_ids: [9007199254740991] }, "tag_ids.0"],
+    [{ title: "ok", priority_id: 9007199254740991 }, "priority_id"],
+    [{ title: "ok", due_date: "0020-02-29T00:00:00Z" }, "due_date"],
+    [{ title: "ok", due_date: "0099-01-01T00:00:00Z" }, "due_date"],
+    [{ title: "ok", due_date: "9999-12-31T23:59:59-05:00" }, "due_date"],
+  ];
+  for (const [body, field] of cases) {
+    for (const [method, path] of [
+      ["POST", "/tasks"],
+      ["PUT", `/tasks/${task.id}`],
+    ] as const) {
+      const reply = await req(method, path, body);
+      assertProblem(reply, 400, "validation_failed");
+      const fields = reply.body.errors.map((e: { field: string }) => e.field);
+      assert.ok(fields.includes(field), `${method} ${JSON.stringify(body)} → ${JSON.stringify(reply.body)}`);
+    }
+  }
+  const recurring = await req("POST", "/recurring-tasks", {
+    template_title: "r",
+    recurrence_pattern: "daily",
+    priority_id: 9007199254740991,
+  });
+  assertProblem(recurring, 400, "validation_failed");
+  assert.equal((await req("GET", "/tasks?due_before=0020-02-29T00:00:00Z")).status, 400);
+  const earliest = await req("POST", "/tasks", { title: "early", due_date: "1000-01-01T00:00:00Z" });
+  assert.equal(earliest.body.due_date, "1000-01-01T00:00:00.000Z");
+  assert.equal((await req("GET", "/tasks")).body.page.total, 2);
+});
+
 test("a 500 leaks nothing but a request id", async (t) => {
   const api = await build(t);
   const { req } = await seed(api);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateTime, TimeZone } from "./common.ts";
+import { BodyId, DateTime, TimeZone } from "./common.ts";
 
 export const RecurrencePattern = z.enum(["daily", "weekly", "monthly", "yearly", "custom"]);
 export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
@@ -21,7 +21,7 @@ const templateFields = {
   ends_at: DateTime.nullable().optional(),
   max_occurrences: z.number().int().min(1).max(100_000).nullable().optional(),
   catch_up: CatchUpPolicy.optional(),
-  priority_id: z.number().int().positive().optional(),
+  priority_id: BodyId.optional(),
   is_active: z.boolean().optional(),
 };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateTime, Id, PageInfo } from "./common.ts";
+import { BodyId, DateTime, Id, PageInfo } from "./common.ts";
 import { Priority } from "./priorities.ts";
 import { TagSummary } from "./tags.ts";
 
@@ -11,14 +11,14 @@ export const ReminderOffsets = z
   .max(10)
   .refine((offsets) => new Set(offsets).size === offsets.length, "offsets must be distinct");
 export const TagIds = z
-  .array(z.number().int().positive())
+  .array(BodyId)
   .max(20)
   .refine((ids) => new Set(ids).size === ids.length, "tag ids must be distinct");
 
 export const CreateTaskBody = z.strictObject({
   title: TaskTitle,
   description: TaskDescription.optional(),
-  priority_id: z.number().int().positive().optional(),
+  priority_id: BodyId.optional(),
   tag_ids: TagIds.optional(),
   due_date: DateTime.nullable().optional(),
   reminder_offsets_minutes: ReminderOffsets.nullable().optional(),
