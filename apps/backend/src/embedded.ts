@@ -2,7 +2,8 @@
 
 import { fileURLToPath } from "node:url";
 import { migrateToLatest, openDatabase } from "@todo/db";
-import { createInProcessBus, OutboxFeed, OutboxRelay } from "@todo/events";
+import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
+import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
 import { createRegistry, loadOrExit } from "@todo/server";
 import closeWithGrace from "close-with-grace";
@@ -17,6 +18,16 @@ const database = await openDatabase(config.database);
 await migrateToLatest(database.db);
 const registry = createRegistry("todo-embedded");
 const feed = new OutboxFeed(database);
+// The notification service: routes in the backend; events read from the outbox, not the bus (the
+// relay publishes inside its transaction, which a writing subscriber would wait for on PGlite).
+const notifications = createNotificationService({
+  database,
+  registry,
+  stateStore: createMemoryStateStore(),
+  config: loadOrExit(() => loadNotificationConfig()),
+  consumeFromOutbox: true,
+  log: () => app.log,
+});
 const { app } = await buildBackend({
   database,
   feed,
@@ -27,6 +38,7 @@ const { app } = await buildBackend({
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  plugins: [notifications.plugin],
   frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
 });
 
@@ -55,6 +67,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else app.log.info({ signal }, "shutting down");
   await app.close();
   await scheduler.stop();
+  await notifications.stop();
   await relay.stop();
   await feed.stop();
   // Closing PGlite flushes it to disk; nothing committed is lost.
@@ -63,6 +76,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await feed.start();
 await relay.start();
+await notifications.start();
 scheduler.startTimer(config.recurringTickMs);
 await app.listen({ port: config.port, host: config.host });
 app.log.info(

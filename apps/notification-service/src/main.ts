@@ -26,18 +26,13 @@ const stateStore = createDaprStateStore({
   httpPort: config.dapr.httpPort,
   storeName: config.dapr.stateStoreName,
 });
-// The service's log is the server's, which exists only once the server does: forward to it.
-const log = {
-  info: (obj: object, msg: string) => app.log.info(obj, msg),
-  warn: (obj: object, msg: string) => app.log.warn(obj, msg),
-  error: (obj: object, msg: string) => app.log.error(obj, msg),
-};
+// Logs through the server's logger, which is built below with the service's readiness checks.
 const service = createNotificationService({
   database,
   stateStore,
   config: config.notification,
   registry,
-  log,
+  log: () => app.log,
 });
 const app = await createServer({
   service: "notification-service",

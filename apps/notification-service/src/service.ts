@@ -12,6 +12,7 @@ import type { NotificationConfig } from "./config.ts";
 import { DeliveryWorker, type RetryPolicy, type WorkerLog } from "./delivery-worker.ts";
 import { notifyForEvent } from "./event-handler.ts";
 import { type NetworkPolicy, type Resolver, systemResolver } from "./network-guard.ts";
+import { OutboxConsumer } from "./outbox-consumer.ts";
 import { notificationRoutes, publicNotificationRoutes } from "./routes.ts";
 
 export const CONSUMER_NAME = "notification-service";
@@ -20,12 +21,18 @@ export interface NotificationServiceDeps {
   database: DatabaseHandle;
   stateStore: StateStore;
   config: NotificationConfig;
-  log?: WorkerLog;
+  /** A logger, or a function that answers one when needed (the host's server may not exist yet). */
+  log?: WorkerLog | (() => WorkerLog);
   /** Where the service's metrics go (notification_deliveries_total, events consumed). */
   registry?: Registry;
   /** DNS for webhook and push URLs; tests pass their own. */
   resolve?: Resolver;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Embedded mode: take events straight from the outbox (see OutboxConsumer) while running. The
+   * distributed mode leaves this off: Dapr calls the subscriptions' routes.
+   */
+  consumeFromOutbox?: boolean | { pollIntervalMs?: number };
   worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
 }
 
@@ -44,7 +51,13 @@ const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
  * starts nothing; start() runs the worker.
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
-  const log = deps.log ?? silentLog;
+  const given = deps.log ?? silentLog;
+  const current = typeof given === "function" ? given : () => given;
+  const log: WorkerLog = {
+    info: (obj, msg) => current().info(obj, msg),
+    warn: (obj, msg) => current().warn(obj, msg),
+    error: (obj, msg) => current().error(obj, msg),
+  };
   const { db } = deps.database;
   const network: NetworkPolicy = {
     allowPrivateNetworks: deps.config.webhooks.allowPrivateNetworks,
@@ -98,6 +111,17 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       notifyForEvent(providers, event, tx),
     );
 
+  const outboxConsumer = deps.consumeFromOutbox
+    ? new OutboxConsumer({
+        database: deps.database,
+        consumer: CONSUMER_NAME,
+        topics: [TASK_EVENTS_TOPIC, NOTIFICATION_EVENTS_TOPIC],
+        handle,
+        log,
+        ...(typeof deps.consumeFromOutbox === "object" ? deps.consumeFromOutbox : {}),
+      })
+    : undefined;
+
   const plugin: NotificationPlugin = {
     userRoutes: (scope) =>
       notificationRoutes(scope, {
@@ -139,14 +163,16 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     plugin,
     readiness,
     worker,
-    /** Says which channels are off, then starts the delivery worker. */
+    /** Says which channels are off, then starts the delivery worker (and the outbox consumer). */
     async start(): Promise<void> {
       for (const provider of providers) {
         if (provider.disabledReason) log.info({ channel: provider.channel }, provider.disabledReason);
       }
       await worker.start();
+      await outboxConsumer?.start();
     },
     async stop(): Promise<void> {
+      await outboxConsumer?.stop();
       await worker.stop();
       await Promise.all(providers.map((p) => p.close?.()));
     },

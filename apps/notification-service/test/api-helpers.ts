@@ -1,6 +1,6 @@
 import type { TestContext } from "node:test";
 import { OutboxFeed } from "@todo/events";
-import { type Backend, buildBackend } from "../../backend/src/app.ts";
+import { buildBackend } from "../../backend/src/app.ts";
 import type { NotificationServiceDeps } from "../src/service.ts";
 import { openService } from "./helpers.ts";
 
@@ -21,17 +21,10 @@ export async function buildApi(
   t: TestContext,
   options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> = {},
 ) {
-  // Registered first so that it runs first: the server closes before the database does.
-  let backend: Backend | undefined;
-  let feed: OutboxFeed | undefined;
-  t.after(async () => {
-    await backend?.app.close();
-    await feed?.stop();
-  });
   const opened = await openService(t, options);
-  feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
+  const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
   await feed.start();
-  backend = await buildBackend({
+  const backend = await buildBackend({
     database: opened.database,
     feed,
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
@@ -39,6 +32,10 @@ export async function buildApi(
     signInLimitPerMinute: 1000,
     logger: false,
     plugins: [opened.service.plugin],
+  });
+  opened.onClose(async () => {
+    await backend.app.close();
+    await feed.stop();
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });
   const baseUrl = `http://127.0.0.1:${(backend.app.server.address() as { port: number }).port}`;
@@ -75,7 +72,7 @@ export async function buildApi(
     return { token: reply.body.token as string, userId: reply.body.user.id as string, email };
   }
 
-  return { ...opened, backend: backend as Backend, baseUrl, request, signUp };
+  return { ...opened, backend, baseUrl, request, signUp };
 }
 
 export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {

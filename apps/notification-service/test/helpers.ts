@@ -42,11 +42,16 @@ export async function openService(
     worker: { pollIntervalMs: 100 },
     ...options,
   });
+  // node:test runs after-hooks first registered first: what is built on the database is stopped
+  // here, newest first, before it closes.
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
   t.after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     await service.stop();
     await database.close();
   });
-  return { database, db: database.db, service, stateStore, registry };
+  const onClose = (cleanup: () => Promise<unknown> | unknown) => cleanups.push(cleanup);
+  return { database, db: database.db, service, stateStore, registry, onClose };
 }
 
 export async function createUser(
