@@ -2,16 +2,21 @@
 // occurrence long past), half active but in the future, plus 100,000 tasks whose reminders are
 // in the future. Runs on TEST_DATABASE_URL's server when set (scripts/with-postgres.sh), else PGlite.
 //   scripts/with-postgres.sh node --import tsx bench/recurring-idle-tick.ts
-import { openTestDatabase } from "../packages/db/src/testing.ts";
+
+import { sql } from "kysely";
 import { runRecurringTick } from "../apps/recurring-task-service/src/recurring-tick.ts";
 import { runReminderTick } from "../apps/recurring-task-service/src/reminder-tick.ts";
-import { sql } from "kysely";
+import { openTestDatabase } from "../packages/db/src/testing.ts";
 import { recordRows, summarize } from "./report.ts";
 
 const templates = Number(process.argv[2] ?? 100_000);
 const database = await openTestDatabase();
 const { db } = database;
-const user = await db.insertInto("users").values({ name: "idle", email: "idle@example.com" }).returning("id").executeTakeFirstOrThrow();
+const user = await db
+  .insertInto("users")
+  .values({ name: "idle", email: "idle@example.com" })
+  .returning("id")
+  .executeTakeFirstOrThrow();
 await sql`
   INSERT INTO recurring_tasks (user_id, template_title, recurrence_pattern, timezone, anchor_at, next_occurrence, is_active)
   SELECT ${user.id}, 'template ' || i, 'daily', 'UTC',
@@ -37,7 +42,9 @@ for (let i = 0; i < 300; i++) {
 }
 const stats = summarize(durations.slice(20));
 const kind = database.kind === "postgres" ? "PostgreSQL 15 server" : "PGlite";
-console.log(`${kind}: idle tick over ${templates} templates + ${templates} tasks: p50 ${stats.p50.toFixed(2)} ms, p99 ${stats.p99.toFixed(2)} ms`);
+console.log(
+  `${kind}: idle tick over ${templates} templates + ${templates} tasks: p50 ${stats.p50.toFixed(2)} ms, p99 ${stats.p99.toFixed(2)} ms`,
+);
 const { rows } = await sql<{ "QUERY PLAN": string }>`
   EXPLAIN SELECT * FROM recurring_tasks WHERE is_active = true AND next_occurrence <= now()
   ORDER BY next_occurrence LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(db);
@@ -46,6 +53,24 @@ await database.close();
 const mode = database.kind === "postgres" ? "distributed" : "embedded";
 const command = `${database.kind === "postgres" ? "scripts/with-postgres.sh " : ""}node --import tsx bench/recurring-idle-tick.ts ${templates}`;
 await recordRows([
-  { name: "recurring_idle_tick_p50_ms", value: Number(stats.p50.toFixed(2)), unit: "ms", goal: "", meets: null, mode, command, note: `${templates} inactive/future templates + ${templates} future reminders` },
-  { name: "recurring_idle_tick_p99_ms", value: Number(stats.p99.toFixed(2)), unit: "ms", goal: "", meets: null, mode, command, note: `${templates} inactive/future templates + ${templates} future reminders` },
+  {
+    name: "recurring_idle_tick_p50_ms",
+    value: Number(stats.p50.toFixed(2)),
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode,
+    command,
+    note: `${templates} inactive/future templates + ${templates} future reminders`,
+  },
+  {
+    name: "recurring_idle_tick_p99_ms",
+    value: Number(stats.p99.toFixed(2)),
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode,
+    command,
+    note: `${templates} inactive/future templates + ${templates} future reminders`,
+  },
 ]);

@@ -1,5 +1,7 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface BenchRow {
   name: string;
@@ -13,8 +15,25 @@ export interface BenchRow {
   note?: string;
 }
 
-const jsonPath = new URL("../docs/benchmarks.json", import.meta.url);
-const mdPath = new URL("../docs/benchmarks.md", import.meta.url);
+/** A row of the issue's table that could not be measured yet, and why. */
+export interface PendingRow {
+  name: string;
+  goal: string;
+  mode: BenchRow["mode"];
+  reason: string;
+}
+
+interface Document {
+  machine: string;
+  date: string;
+  run?: { command: string; started: string; finished: string; seconds: number };
+  rows: BenchRow[];
+  pending?: PendingRow[];
+}
+
+const jsonPath = fileURLToPath(new URL("../docs/benchmarks.json", import.meta.url));
+const mdPath = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
+const changesPath = fileURLToPath(new URL("./what-was-changed.md", import.meta.url));
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -24,7 +43,12 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 export function meetsGoal(value: number, goal: string): boolean | null {
@@ -34,31 +58,109 @@ export function meetsGoal(value: number, goal: string): boolean | null {
   return match[1] === "<=" ? value <= target : match[1] === ">=" ? value >= target : value === target;
 }
 
+const machine = () =>
+  `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const key = (r: BenchRow) => `${r.name}/${r.mode}`;
+
+async function readDocument(path: string): Promise<Document | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as Document;
+  } catch {
+    return undefined;
+  }
+}
+
+const cell = (r: BenchRow) =>
+  `| ${r.name} | ${r.mode} | ${r.value} | ${r.unit} | ${r.goal || "—"} | ${r.meets === null ? "—" : r.meets ? "yes" : "**no**"} | \`${r.command}\`${r.note ? ` — ${r.note}` : ""} |`;
+const header = ["| name | mode | value | unit | goal | meets | command |", "|---|---|---|---|---|---|---|"];
+
+async function renderMarkdown(doc: Document): Promise<string> {
+  const lines = ["# Benchmarks", ""];
+  if (doc.run) {
+    lines.push(
+      `Measured with \`${doc.run.command}\` on ${doc.machine}; run from ${doc.run.started} to ${doc.run.finished} (UTC, ${Math.round(doc.run.seconds / 60)} min). ` +
+        "The machine is shared and noisy (other engineers' builds and tests ran at the same time): compare figures taken in the same run.",
+      "",
+      "Distributed mode: the services' mains on a PostgreSQL 15 server beside `daprd` 1.18 sidecars, Kafka 3.9 (KRaft) " +
+        "and Redis, all on 127.0.0.1, started by `infrastructure/stack` (provision.sh, up.sh; down.sh at the end). " +
+        "Load comes from autocannon (closed loop) or from paced requests (open loop) as each row says. " +
+        "Embedded mode: `npm start`'s process on PGlite.",
+      "",
+    );
+  } else {
+    lines.push(
+      `Measured on ${doc.machine}, ${doc.date}. The machine is shared and noisy: compare figures taken in the same run.`,
+      "",
+    );
+  }
+  const fromRun = doc.run ? doc.rows.filter((r) => r.command === doc.run!.command) : doc.rows;
+  const others = doc.run ? doc.rows.filter((r) => r.command !== doc.run!.command) : [];
+  lines.push(...header, ...fromRun.map(cell), "");
+  if (doc.pending?.length) {
+    lines.push("## Pending", "", "| name | mode | goal | why |", "|---|---|---|---|");
+    for (const p of doc.pending) lines.push(`| ${p.name} | ${p.mode} | ${p.goal} | ${p.reason} |`);
+    lines.push("");
+  }
+  if (others.length) {
+    lines.push(
+      "## Other figures",
+      "",
+      "Taken by the single-purpose scripts in `bench/` (each row's command), at other times than the run above.",
+      "",
+      ...header,
+      ...others.map(cell),
+      "",
+    );
+  }
+  try {
+    lines.push((await readFile(changesPath, "utf8")).trim(), "");
+  } catch {}
+  return lines.join("\n");
+}
+
 /** Merges rows into docs/benchmarks.json (by name and mode) and rewrites docs/benchmarks.md. */
 export async function recordRows(rows: BenchRow[]): Promise<void> {
-  let existing: BenchRow[] = [];
-  try {
-    existing = JSON.parse(await readFile(jsonPath, "utf8")).rows ?? [];
-  } catch {}
-  const key = (r: BenchRow) => `${r.name}/${r.mode}`;
-  const merged = new Map(existing.map((r) => [key(r), r]));
+  const existing = await readDocument(jsonPath);
+  const merged = new Map((existing?.rows ?? []).map((r) => [key(r), r]));
   for (const row of rows) merged.set(key(row), row);
-  const all = [...merged.values()].sort((a, b) => key(a).localeCompare(key(b)));
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const date = new Date().toISOString().slice(0, 10);
-  await writeFile(jsonPath, `${JSON.stringify({ machine, date, rows: all }, null, 2)}\n`);
-  const lines = [
-    "# Benchmarks",
-    "",
-    `Measured on ${machine}, ${date}. The machine is shared and noisy: compare figures taken in the same run.`,
-    "",
-    "| name | mode | value | unit | goal | meets | command |",
-    "|---|---|---|---|---|---|---|",
-    ...all.map(
-      (r) =>
-        `| ${r.name} | ${r.mode} | ${r.value} | ${r.unit} | ${r.goal || "—"} | ${r.meets === null ? "—" : r.meets ? "yes" : "**no**"} | \`${r.command}\`${r.note ? ` — ${r.note}` : ""} |`,
-    ),
-    "",
-  ];
-  await writeFile(mdPath, lines.join("\n"));
+  const doc: Document = {
+    ...(existing ?? {}),
+    machine: existing?.run ? existing.machine : machine(),
+    date: existing?.run ? existing.date : new Date().toISOString().slice(0, 10),
+    rows: [...merged.values()].sort((a, b) => key(a).localeCompare(key(b))),
+  };
+  await writeFile(jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
+  await writeFile(mdPath, await renderMarkdown(doc));
+}
+
+/**
+ * The report of one `npm run bench`: its rows replace every row an earlier run wrote, rows of
+ * the single-purpose scripts are kept under "Other figures". A complete full run writes docs/;
+ * a quick or partial run writes next to the stack's logs, so it never overwrites the full figures.
+ */
+export async function writeReport(
+  rows: BenchRow[],
+  run: { command: string; startedAt: Date; finishedAt: Date; pending: PendingRow[]; outDir?: string },
+): Promise<string> {
+  const json = run.outDir ? `${run.outDir}/benchmarks.json` : jsonPath;
+  const md = run.outDir ? `${run.outDir}/benchmarks.md` : mdPath;
+  const existing = await readDocument(jsonPath);
+  const kept = (existing?.rows ?? []).filter((r) => !r.command.startsWith("npm run bench"));
+  const doc: Document = {
+    machine: machine(),
+    date: run.startedAt.toISOString().slice(0, 10),
+    run: {
+      command: run.command,
+      started: run.startedAt.toISOString().slice(0, 16).replace("T", " "),
+      finished: run.finishedAt.toISOString().slice(0, 16).replace("T", " "),
+      seconds: Math.round((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000),
+    },
+    rows: [...rows, ...kept.sort((a, b) => key(a).localeCompare(key(b)))],
+    pending: run.pending,
+  };
+  await mkdir(dirname(json), { recursive: true });
+  await writeFile(json, `${JSON.stringify(doc, null, 2)}\n`);
+  const text = await renderMarkdown(doc);
+  await writeFile(md, text);
+  return md;
 }

@@ -36,7 +36,10 @@ const auth = { authorization: `Bearer ${signUp.token}` };
 
 const delays: number[] = [];
 const controller = new AbortController();
-const stream = await fetch(`${base}/api/${signUp.user.id}/events/stream`, { headers: auth, signal: controller.signal });
+const stream = await fetch(`${base}/api/${signUp.user.id}/events/stream`, {
+  headers: auth,
+  signal: controller.signal,
+});
 const reading = (async () => {
   const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -69,11 +72,29 @@ for (let i = 0; i < count; i++) {
 await Promise.race([reading, new Promise((r) => setTimeout(r, 30_000))]);
 controller.abort();
 const stats = summarize(delays);
-console.log(`events: ${stats.count}/${count}  p50: ${stats.p50} ms  p99: ${stats.p99} ms  max: ${stats.max} ms`);
+console.log(
+  `events: ${stats.count}/${count}  p50: ${stats.p50} ms  p99: ${stats.p99} ms  max: ${stats.max} ms`,
+);
 const command = `node --import tsx bench/sse-latency.ts ${count}`;
 await recordRows([
-  { name: "sse_latency_p50_ms", value: stats.p50, unit: "ms", goal: "", meets: null, mode: "embedded", command },
-  { name: "sse_latency_p99_ms", value: stats.p99, unit: "ms", goal: "", meets: null, mode: "embedded", command },
+  {
+    name: "sse_latency_p50_ms",
+    value: stats.p50,
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode: "embedded",
+    command,
+  },
+  {
+    name: "sse_latency_p99_ms",
+    value: stats.p99,
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode: "embedded",
+    command,
+  },
 ]);
 await app.close();
 await feed.stop();

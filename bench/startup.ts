@@ -39,6 +39,24 @@ await rm(dataDir, { recursive: true, force: true });
 console.log(`fresh data dir: /healthz after ${fresh.healthz} ms; second start: ${second.healthz} ms`);
 const command = "node --import tsx bench/startup.ts";
 await recordRows([
-  { name: "npm_start_fresh_ms", value: fresh.healthz, unit: "ms", goal: "", meets: null, mode: "embedded", command, note: "npm start → /healthz 200, empty data dir (migrations included)" },
-  { name: "npm_start_second_ms", value: second.healthz, unit: "ms", goal: "", meets: null, mode: "embedded", command, note: "npm start → /healthz 200, existing data dir" },
+  {
+    name: "npm_start_fresh_ms",
+    value: fresh.healthz,
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode: "embedded",
+    command,
+    note: "npm start → /healthz 200, empty data dir (migrations included)",
+  },
+  {
+    name: "npm_start_second_ms",
+    value: second.healthz,
+    unit: "ms",
+    goal: "",
+    meets: null,
+    mode: "embedded",
+    command,
+    note: "npm start → /healthz 200, existing data dir",
+  },
 ]);

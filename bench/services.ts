@@ -1,0 +1,149 @@
+// Start-up time (process start → first 200 on /readyz) and idle memory of each service's
+// distributed main, in two forms: run from TypeScript source through tsx (as the repository runs
+// them) and bundled with esbuild exactly as the Dockerfiles build dist/main.js (what deploys).
+// Needs the stack's PostgreSQL; no sidecar runs, which /readyz reports without failing.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+import type { BenchRow } from "./report.ts";
+import { type AppId, appPort, daprPort, log, repoRoot, rssMb, spawnService, waitForHttp } from "./stack.ts";
+
+const apps: AppId[] = ["backend", "recurring-task-service", "notification-service"];
+
+/** The Dockerfiles' esbuild step; the bundle sits where this app's node_modules resolve. */
+async function bundle(app: AppId): Promise<string> {
+  const outdir = join(repoRoot, "apps", app, "node_modules", ".cache", "todo-bench");
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: { main: join(repoRoot, "apps", app, "src", "main.ts") },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "npm-packages-external",
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (a) =>
+            a.path.startsWith("@todo/") ? undefined : { path: a.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return join(outdir, "main.mjs");
+}
+
+interface Measurement {
+  app: AppId;
+  form: "tsx" | "bundled";
+  readyMs: number;
+  rssMb: number;
+}
+
+async function measureOnce(
+  app: AppId,
+  form: "tsx" | "bundled",
+  entry: string,
+  env: Record<string, string>,
+): Promise<Measurement> {
+  const args = form === "tsx" ? ["--import", "tsx", entry] : ["--enable-source-maps", entry];
+  const started = performance.now();
+  const service = spawnService(`startup-${app}`, process.execPath, args, {
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    PORT: String(appPort(app)),
+    DAPR_HTTP_PORT: String(daprPort(app)),
+    ...(form === "bundled" ? { NODE_ENV: "production" } : {}),
+    ...env,
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${appPort(app)}/readyz`, 60_000, service);
+    const readyMs = Math.round(performance.now() - started);
+    // Idle after start: the relay polls, the pool holds its connections, nothing else runs.
+    await new Promise((r) => setTimeout(r, 5_000));
+    return { app, form, readyMs, rssMb: rssMb(service.child.pid!) };
+  } finally {
+    await service.stop();
+  }
+}
+
+export async function measureStartups(
+  runs: number,
+  databaseUrl: string,
+  secret: string,
+): Promise<Omit<BenchRow, "command">[]> {
+  const results: Measurement[] = [];
+  const pending: string[] = [];
+  for (const app of apps) {
+    const source = join("apps", app, "src", "main.ts");
+    if (!existsSync(join(repoRoot, source))) {
+      pending.push(app);
+      continue;
+    }
+    const env = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret };
+    const bundled = await bundle(app);
+    for (let i = 0; i < runs; i++) {
+      for (const [form, entry] of [
+        ["tsx", source],
+        ["bundled", bundled],
+      ] as const) {
+        try {
+          const m = await measureOnce(app, form, entry, env);
+          log(`${app} (${form}): ready in ${m.readyMs} ms, idle RSS ${m.rssMb} MB`);
+          results.push(m);
+        } catch (error) {
+          log(`${app} (${form}) did not start: ${(error as Error).message}`);
+          if (!pending.includes(app)) pending.push(app);
+        }
+      }
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const byForm = (form: "tsx" | "bundled") =>
+    [...new Set(results.map((r) => r.app))].map((app) => {
+      const mine = results.filter((r) => r.app === app && r.form === form);
+      return {
+        app,
+        readyMs: median(mine.map((r) => r.readyMs)),
+        rssMb: median(mine.map((r) => r.rssMb)),
+      };
+    });
+  const rows: Omit<BenchRow, "command">[] = [];
+  const missing = pending.length ? `; not measured: ${pending.join(", ")} (no main yet)` : "";
+  for (const form of ["bundled", "tsx"] as const) {
+    const per = byForm(form);
+    if (per.length === 0) continue;
+    const slowest = per.reduce((a, b) => (b.readyMs > a.readyMs ? b : a));
+    const largest = per.reduce((a, b) => (b.rssMb > a.rssMb ? b : a));
+    const all = per.map((p) => `${p.app} ${p.readyMs} ms / ${p.rssMb} MB`).join(", ");
+    const suffix = form === "bundled" ? "" : "_tsx";
+    const what =
+      form === "bundled"
+        ? "esbuild bundle as the Dockerfiles build it (what deploys)"
+        : "TypeScript source through tsx (as the repository runs it)";
+    rows.push({
+      name: `startup${suffix}_ms`,
+      value: slowest.readyMs,
+      unit: "ms",
+      goal: form === "bundled" ? "<= 1,000" : "",
+      meets: null,
+      mode: "distributed",
+      note: `slowest service (${slowest.app}), process start → /readyz 200, median of ${runs}; ${what}; ${all}${missing}`,
+    });
+    rows.push({
+      name: `idle_rss${suffix}_mb`,
+      value: largest.rssMb,
+      unit: "MB",
+      goal: form === "bundled" ? "<= 150" : "",
+      meets: null,
+      mode: "distributed",
+      note: `largest service (${largest.app}), RSS 5 s after ready; ${what}${missing}`,
+    });
+  }
+  return rows;
+}

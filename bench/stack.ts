@@ -1,0 +1,158 @@
+// The benchmark's processes: the one-machine stack (infrastructure/stack's scripts, in a runtime
+// dir of its own so that a concurrent `npm run test:stack` cannot delete it), our services beside
+// their daprd sidecars, and helpers to time and measure them. Import this before the harness.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const stackScripts = join(repoRoot, "infrastructure/stack");
+// Outside the repository and world-traversable (PostgreSQL runs as its own OS user).
+export const stackDir = process.env.BENCH_STACK_DIR ?? join(tmpdir(), "todo-bench-stack");
+process.env.STACK_DIR = stackDir;
+export const logDir = join(stackDir, "logs");
+
+export const ports = Object.fromEntries(
+  readFileSync(join(stackScripts, "ports.env"), "utf8")
+    .split("\n")
+    .map((line) => /^([A-Z_]+)=(\d+)$/.exec(line.trim()))
+    .filter((m) => m !== null)
+    .map((m) => [m[1], Number(m[2])]),
+) as Record<string, number>;
+
+export type AppId = "backend" | "notification-service" | "recurring-task-service";
+const prefixes: Record<AppId, string> = {
+  backend: "BACKEND",
+  "notification-service": "NOTIFICATION",
+  "recurring-task-service": "RECURRING",
+};
+export const appPort = (app: AppId) => ports[`${prefixes[app]}_APP_PORT`]!;
+export const daprPort = (app: AppId) => ports[`${prefixes[app]}_DAPR_HTTP_PORT`]!;
+export const adminUrl = () => `postgres://todo@127.0.0.1:${ports.POSTGRES_PORT}/todo`;
+
+export function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+export async function script(name: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run("bash", [join(stackScripts, name), ...args], {
+    env: { ...process.env, STACK_DIR: stackDir },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** The stack's ports are fixed: another stack (a `npm run test:stack`) may hold them for a while. */
+export async function waitForFreePorts(timeoutMs: number): Promise<void> {
+  const wanted = Object.entries(ports).filter(([k]) => !k.endsWith("_METRICS_PORT"));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const taken: string[] = [];
+    for (const [name, port] of wanted) if (await portOpen(port)) taken.push(`${name}=${port}`);
+    if (taken.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`ports still taken by another process: ${taken.join(", ")}`);
+    log(`waiting for ports held by another stack: ${taken.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns a process in its own process group, output appended to $STACK_DIR/logs/<name>.log. */
+export function spawnService(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Service {
+  mkdirSync(logDir, { recursive: true });
+  const out = openSync(join(logDir, `${name}.log`), "a");
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
+  return {
+    name,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {}
+      }, 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function waitForHttp(url: string, timeoutMs: number, service?: Service): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (service && service.child.exitCode !== null)
+      throw new Error(`${service.name} exited before answering ${url}; see ${logDir}/${service.name}.log`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`no 200 from ${url} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      log(`gave up after ${timeoutMs} ms waiting for ${what}`);
+      return false;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return true;
+}
+
+/** Resident set size of one process, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+export const sidecar = {
+  start: (app: AppId) => script("sidecar.sh", "start", app),
+  stop: (app: AppId) => script("sidecar.sh", "stop", app),
+};
