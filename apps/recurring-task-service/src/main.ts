@@ -17,7 +17,13 @@ const app = await createServer({
   registry,
   readiness: [databaseCheck(database), sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)],
 });
-const scheduler = createScheduler({ db: database.db, log: app.log, registry });
+// Claim loops per tick: the pool's connections less two (the relay, readiness checks).
+const scheduler = createScheduler({
+  db: database.db,
+  log: app.log,
+  registry,
+  concurrency: Math.max(1, config.database.poolSize - 2),
+});
 await registerCronRoute(app, scheduler);
 // This service needs no subscriptions; Dapr still asks.
 app.get("/dapr/subscribe", { schema: { hide: true } }, async () => []);

@@ -18,55 +18,75 @@ export interface RecurringTickResult {
 /** After downtime, `all` creates at most this many missed instances per template and tick. */
 const MAX_CATCH_UP = 100;
 
+/** Templates claimed per transaction; each runs inside its own savepoint. */
+const BATCH_SIZE = 25;
+
 /**
- * Creates the instances that are due, one template per transaction: claim it with
- * FOR UPDATE SKIP LOCKED (replicas never wait on each other, and never take the same template),
- * create its instance(s) and events, advance next_occurrence, commit.
+ * Creates the instances that are due: claim a batch of due templates with FOR UPDATE SKIP LOCKED
+ * (replicas and loops never wait on each other, and never take the same template), and for each,
+ * inside its own savepoint, create its instance(s) and events and advance next_occurrence; commit
+ * once per batch. A template that fails rolls back to its savepoint alone and is skipped this tick.
  */
 export async function runRecurringTick(
   db: Kysely<Database>,
   log: TickLog,
   now = new Date(),
+  concurrency = 1,
 ): Promise<RecurringTickResult> {
   const result: RecurringTickResult = { templates: 0, created: 0, lags: [], failed: 0 };
   const failedIds: number[] = [];
+  // Several claim loops at once (on a server's connection pool): a burst of due templates does not
+  // wait on one commit after another.
+  const loops = await Promise.allSettled(
+    Array.from({ length: Math.max(1, concurrency) }, () => claimLoop(db, log, now, result, failedIds)),
+  );
+  const failure = loops.find((l) => l.status === "rejected");
+  if (failure) throw failure.reason;
+  return result;
+}
+
+async function claimLoop(
+  db: Kysely<Database>,
+  log: TickLog,
+  now: Date,
+  result: RecurringTickResult,
+  failedIds: number[],
+): Promise<void> {
   for (;;) {
-    let claimed = false;
-    try {
-      const created = await db.transaction().execute(async (tx) => {
-        let query = tx
-          .selectFrom("recurring_tasks")
-          .selectAll()
-          .where("is_active", "=", true)
-          .where("next_occurrence", "<=", now)
-          .orderBy("next_occurrence")
-          .limit(1)
-          .forUpdate()
-          .skipLocked();
-        if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
-        const template = await query.executeTakeFirst();
-        if (!template) return null;
-        claimed = true;
+    const batch = await db.transaction().execute(async (tx) => {
+      let query = tx
+        .selectFrom("recurring_tasks")
+        .selectAll()
+        .where("is_active", "=", true)
+        .where("next_occurrence", "<=", now)
+        .orderBy("next_occurrence")
+        .limit(BATCH_SIZE)
+        .forUpdate()
+        .skipLocked();
+      if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
+      const templates = await query.execute();
+      const created: Date[][] = [];
+      for (const template of templates) {
+        await sql`SAVEPOINT template`.execute(tx);
         try {
-          return await fireTemplate(tx, template, now);
+          created.push(await fireTemplate(tx, template, now));
+          await sql`RELEASE SAVEPOINT template`.execute(tx);
         } catch (error) {
+          // One bad template (say, a cron the library cannot follow) must not stop the others.
+          await sql`ROLLBACK TO SAVEPOINT template`.execute(tx);
           failedIds.push(template.id);
-          throw error;
+          result.failed += 1;
+          log.error({ err: error, template_id: template.id }, "recurring template failed; skipped this tick");
         }
-      });
-      if (!created) return result;
+      }
+      return { claimed: templates.length, created };
+    });
+    if (batch.claimed === 0) return;
+    const committedAt = Date.now();
+    for (const occurrences of batch.created) {
       result.templates += 1;
-      result.created += created.length;
-      const committedAt = Date.now();
-      for (const occurrence of created) result.lags.push((committedAt - occurrence.getTime()) / 1000);
-    } catch (error) {
-      // One bad template (say, a cron the library cannot follow) must not stop the others.
-      if (!claimed) throw error;
-      result.failed += 1;
-      log.error(
-        { err: error, template_id: failedIds.at(-1) },
-        "recurring template failed; skipped this tick",
-      );
+      result.created += occurrences.length;
+      for (const occurrence of occurrences) result.lags.push((committedAt - occurrence.getTime()) / 1000);
     }
   }
 }

@@ -17,7 +17,13 @@ export interface TickSummary {
  * tick still runs (it fires every second, on every replica): a tick in progress answers at once
  * instead of piling up; other replicas are kept apart by SKIP LOCKED.
  */
-export function createScheduler(deps: { db: Kysely<Database>; log: TickLog; registry?: Registry }) {
+export function createScheduler(deps: {
+  db: Kysely<Database>;
+  log: TickLog;
+  registry?: Registry;
+  /** Templates claimed at once; more than 1 only on a connection pool (PGlite has one connection). */
+  concurrency?: number;
+}) {
   const registers = deps.registry ? [deps.registry] : [];
   const lag = new Histogram({
     name: "recurring_lag_seconds",
@@ -44,7 +50,7 @@ export function createScheduler(deps: { db: Kysely<Database>; log: TickLog; regi
   let timer: NodeJS.Timeout | undefined;
 
   async function run(now: Date): Promise<TickSummary> {
-    const recurring = await runRecurringTick(deps.db, deps.log, now);
+    const recurring = await runRecurringTick(deps.db, deps.log, now, deps.concurrency ?? 1);
     for (const seconds of recurring.lags) lag.observe(seconds);
     instances.inc(recurring.created);
     failures.inc(recurring.failed);
