@@ -29,7 +29,7 @@ export type BackendConfig = {
   /** Embedded mode: how often the recurring and reminder scheduler runs. */
   recurringTickMs: number;
   /** Distributed mode: the sidecar, and whether to migrate at start (Kubernetes runs a hook Job instead). */
-  dapr: { httpPort: number; pubsubName: string };
+  dapr: { httpPort: number; pubsubName: string; stateStoreName: string };
   migrateOnStart: boolean;
 };
 
@@ -54,7 +54,7 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     signInLimitPerMinute: e.AUTH_SIGN_IN_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     recurringTickMs: e.RECURRING_TICK_MS,
-    dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME },
+    dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
     migrateOnStart: e.MIGRATE_ON_START,
   };
 }

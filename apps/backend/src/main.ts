@@ -1,6 +1,14 @@
 // The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
 import { migrateToLatest, openDatabase } from "@todo/db";
-import { createDaprTransport, OutboxFeed, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import {
+  createDaprStateStore,
+  createDaprTransport,
+  OutboxFeed,
+  OutboxRelay,
+  outboxLagCheck,
+  sidecarCheck,
+} from "@todo/events";
+import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
@@ -18,6 +26,12 @@ const database = await openDatabase(config.database);
 if (config.migrateOnStart) await migrateToLatest(database.db);
 const registry = createRegistry("backend");
 const feed = new OutboxFeed(database);
+// The notification API's routes run here; its worker and subscriptions run in notification-service.
+const notifications = createNotificationService({
+  database,
+  stateStore: createDaprStateStore({ httpPort: config.dapr.httpPort, storeName: config.dapr.stateStoreName }),
+  config: loadOrExit(() => loadNotificationConfig()),
+});
 const { app } = await buildBackend({
   database,
   feed,
@@ -28,7 +42,10 @@ const { app } = await buildBackend({
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
-  plugins: [{ readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] }],
+  plugins: [
+    notifications.plugin,
+    { readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] },
+  ],
 });
 const relay = new OutboxRelay({
   database,

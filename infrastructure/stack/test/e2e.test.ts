@@ -248,7 +248,7 @@ test("state saved and read through the Dapr state API lands in Redis", async () 
   assert.equal(save.status, 204);
   const read = await fetch(`${sidecar}/${key}`).then((r) => r.json());
   assert.deepEqual(read, { attempts: 2, status: "delivered" });
-  assert.deepEqual(JSON.parse(await redisGet(`notification-service||${key}`)), {
+  assert.deepEqual(JSON.parse(await redisGet(`todo-statestore||${key}`)), {
     attempts: 2,
     status: "delivered",
   });
