@@ -54,11 +54,14 @@ export async function savePushSubscription(
   return { endpoint: row.endpoint, created_at: row.created_at.toISOString() };
 }
 
+/**
+ * Idempotent: the subscription may already be gone (the push service answered 410), and the
+ * browser must still be able to turn push off. Only the caller's own rows are touched.
+ */
 export async function deletePushSubscription(ctx: UserContext, endpoint: string): Promise<void> {
-  const result = await ctx.db
+  await ctx.db
     .deleteFrom("push_subscriptions")
     .where("user_id", "=", ctx.userId)
     .where("endpoint", "=", endpoint)
-    .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw ServiceError.notFound("push subscription");
+    .execute();
 }

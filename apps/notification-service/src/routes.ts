@@ -154,7 +154,7 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
     {
       schema: {
         tags,
-        summary: "Forget a PushSubscription by its endpoint",
+        summary: "Forget a PushSubscription by its endpoint (done even if it was already gone)",
         params: UserParams,
         body: DeletePushSubscriptionBody,
         response: { 204: z.null(), ...errors },
