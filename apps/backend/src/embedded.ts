@@ -5,8 +5,7 @@ import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
-import { createRegistry, loadOrExit } from "@todo/server";
-import closeWithGrace from "close-with-grace";
+import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
@@ -42,37 +41,27 @@ const { app } = await buildBackend({
   frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
 });
 
-// The services' event handlers subscribe to this bus; the relay feeds it from the outbox.
-const bus = createInProcessBus({
-  onDeadLetter: async (consumer, message, reason) => {
-    app.log.error({ consumer, event_id: message.event.id, reason }, "event dead-lettered");
-    await database.db
-      .insertInto("dead_letters")
-      .values({
-        consumer,
-        event_id: message.event.id,
-        topic: message.topic,
-        payload: JSON.stringify(message.event),
-        reason,
-      })
-      .execute();
-  },
+// The in-process transport. Consumers in this mode follow the outbox themselves (PGlite has one
+// connection, which the relay holds while it publishes), so the bus has no subscribers: the relay
+// marks events published, which is what the retention pruning goes by.
+const relay = new OutboxRelay({
+  database,
+  transport: createInProcessBus().transport,
+  log: app.log,
+  registry,
 });
-const relay = new OutboxRelay({ database, transport: bus.transport, log: app.log, registry });
 // The cron binding's stand-in: recurring instances and due reminders.
 const scheduler = createScheduler({ db: database.db, log: app.log, registry });
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, "shutting down after an error");
-  else app.log.info({ signal }, "shutting down");
-  await app.close();
-  await scheduler.stop();
-  await notifications.stop();
-  await relay.stop();
-  await feed.stop();
-  // Closing PGlite flushes it to disk; nothing committed is lost.
-  await database.close();
-});
+// Closing PGlite last flushes it to disk: nothing committed is lost.
+closeOnSignals(app.log, [
+  () => app.close(),
+  () => scheduler.stop(),
+  () => notifications.stop(),
+  () => relay.stop(),
+  () => feed.stop(),
+  () => database.close(),
+]);
 
 await feed.start();
 await relay.start();
