@@ -6,14 +6,13 @@ import { openDatabase } from "@todo/db";
 import {
   createDaprStateStore,
   createDaprTransport,
+  databaseCheck,
   OutboxRelay,
   outboxLagCheck,
   registerDaprSubscriptions,
   sidecarCheck,
 } from "@todo/events";
-import { createRegistry, createServer, loadOrExit } from "@todo/server";
-import closeWithGrace from "close-with-grace";
-import { sql } from "kysely";
+import { closeOnSignals, createRegistry, createServer, loadOrExit } from "@todo/server";
 import { loadServiceConfig } from "./config.ts";
 import { createNotificationService } from "./service.ts";
 
@@ -39,13 +38,7 @@ const app = await createServer({
   logger: { level: config.logLevel },
   registry,
   readiness: [
-    {
-      name: "database",
-      check: async () => {
-        await sql`select 1`.execute(database.db);
-        return null;
-      },
-    },
+    databaseCheck(database),
     sidecarCheck(config.dapr.httpPort),
     outboxLagCheck(database),
     ...service.readiness,
@@ -59,14 +52,12 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, "shutting down after an error");
-  else app.log.info({ signal }, "shutting down");
-  await app.close();
-  await service.stop();
-  await relay.stop();
-  await database.close();
-});
+closeOnSignals(app.log, [
+  () => app.close(),
+  () => service.stop(),
+  () => relay.stop(),
+  () => database.close(),
+]);
 
 await relay.start();
 await service.start();
