@@ -4,11 +4,13 @@ export const Id = z.coerce.number().int().positive().max(2_147_483_647);
 /** An id in a JSON body: a positive PostgreSQL integer (larger numbers are not ids, and not a 500). */
 export const BodyId = z.number().int().positive().max(2_147_483_647);
 export const UserId = z.uuid();
+/** ISO 8601 with an offset or Z; the server answers in UTC with Z. */
+export const DateTime = z.iso.datetime({ offset: true });
 /**
- * ISO 8601 with an offset or Z; the server answers in UTC with Z. Years 1000-9999 (in UTC): the
- * drivers read years below 100 back as 19xx, and a year past 9999 has no ISO 8601 form.
+ * A date a client sends: also within the years 1000-9999 (in UTC), since the drivers read years
+ * below 100 back as 19xx and a year past 9999 has no ISO 8601 form. Answers keep DateTime.
  */
-export const DateTime = z.iso.datetime({ offset: true }).refine((value) => {
+export const InputDateTime = DateTime.refine((value) => {
   const year = new Date(value).getUTCFullYear();
   return year >= 1000 && year <= 9999;
 }, "must be between the years 1000 and 9999 (UTC)");

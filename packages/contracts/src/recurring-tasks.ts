@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BodyId, DateTime, TimeZone } from "./common.ts";
+import { BodyId, DateTime, InputDateTime, TimeZone } from "./common.ts";
 
 export const RecurrencePattern = z.enum(["daily", "weekly", "monthly", "yearly", "custom"]);
 export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
@@ -17,8 +17,8 @@ const templateFields = {
   weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullable().optional(),
   timezone: TimeZone.optional(),
   /** The first occurrence; optional for a custom pattern, whose first match after now is used. */
-  next_occurrence: DateTime.optional(),
-  ends_at: DateTime.nullable().optional(),
+  next_occurrence: InputDateTime.optional(),
+  ends_at: InputDateTime.nullable().optional(),
   max_occurrences: z.number().int().min(1).max(100_000).nullable().optional(),
   catch_up: CatchUpPolicy.optional(),
   priority_id: BodyId.optional(),

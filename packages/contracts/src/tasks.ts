@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BodyId, DateTime, Id, PageInfo } from "./common.ts";
+import { BodyId, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
 import { Priority } from "./priorities.ts";
 import { TagSummary } from "./tags.ts";
 
@@ -20,7 +20,7 @@ export const CreateTaskBody = z.strictObject({
   description: TaskDescription.optional(),
   priority_id: BodyId.optional(),
   tag_ids: TagIds.optional(),
-  due_date: DateTime.nullable().optional(),
+  due_date: InputDateTime.nullable().optional(),
   reminder_offsets_minutes: ReminderOffsets.nullable().optional(),
 });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
@@ -55,8 +55,8 @@ export const ListTasksQuery = z.strictObject({
   priority_id: Id.optional(),
   tag_id: Id.optional(),
   recurring_task_id: Id.optional(),
-  due_before: DateTime.optional(),
-  due_after: DateTime.optional(),
+  due_before: InputDateTime.optional(),
+  due_after: InputDateTime.optional(),
   search: z.string().trim().min(1).max(200).optional(),
   sort: TaskSort.default("created_at"),
   order: SortOrder.optional(),
