@@ -2,6 +2,7 @@ import {
   type CreateTaskBody,
   type ListTasksQuery,
   ServiceError,
+  type TagSummary,
   type Task,
   type TaskList,
   type UpdateTaskBody,
@@ -13,7 +14,7 @@ import { sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
 import { nextReminderAt } from "./reminders.ts";
-import { assembleTasks, loadTask, selectTasksWithPriority } from "./task-snapshot.ts";
+import { loadTask, selectTasksWithPriority, toTask } from "./task-snapshot.ts";
 
 export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
   const task = await loadTask(ctx.db, ctx.userId, id);
@@ -187,27 +188,53 @@ export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Pro
 
   const order =
     query.order ?? (query.sort === "created_at" ? "desc" : query.sort === "priority" ? "desc" : "asc");
-  let page = filtered;
-  if (query.sort === "due_date") page = page.orderBy(sql`t.due_date ${sql.raw(order)} NULLS LAST`);
-  else if (query.sort === "priority")
-    page = page.orderBy("p.level", order).orderBy("t.due_date", sql`asc nulls last`);
-  else if (query.sort === "title") page = page.orderBy(sql`lower(t.title)`, order);
-  else page = page.orderBy("t.created_at", order);
-  page = page.orderBy("t.id", order);
+  const dir = sql.raw(order);
+  const keys =
+    query.sort === "due_date"
+      ? [sql`t.due_date ${dir} NULLS LAST`]
+      : query.sort === "priority"
+        ? [sql`p.level ${dir}`, sql`t.due_date asc nulls last`]
+        : query.sort === "title"
+          ? [sql`lower(t.title) ${dir}`]
+          : [sql`t.created_at ${dir}`];
+  const orderBy = sql.join([...keys, sql`t.id ${dir}`]);
 
-  const [rows, count] = await Promise.all([
-    page.limit(query.limit).offset(query.offset).execute(),
-    filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow(),
-  ]);
-  const items = await assembleTasks(ctx.db, rows);
+  // One statement: the page, the total (a window over every filtered row, counted before LIMIT)
+  // and each row's tags (looked up only for the rows of the page).
+  const page = filtered
+    .select([
+      sql<number>`count(*) OVER ()`.as("total"),
+      sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"),
+    ])
+    .orderBy(sql`${orderBy}`)
+    .limit(query.limit)
+    .offset(query.offset);
+  const rows = await ctx.db
+    .selectFrom(page.as("t"))
+    .selectAll("t")
+    .select(
+      sql<TagSummary[]>`coalesce((
+        SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) ORDER BY g.name)
+        FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id), '[]'::json)`.as("tags"),
+    )
+    .orderBy("t.ord")
+    .execute();
+  // Past the last page there is no row to carry the total.
+  const total =
+    rows[0]?.total ??
+    (await filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow())
+      .total;
+  const items = rows.map(({ p_id, p_name, p_level, p_color, total: _total, ord: _ord, tags, ...task }) =>
+    toTask(task, { id: p_id, name: p_name, level: p_level, color: p_color }, tags),
+  );
   const nextOffset = query.offset + rows.length;
   return {
     items,
     page: {
       limit: query.limit,
       offset: query.offset,
-      total: count.total,
-      next_offset: nextOffset < count.total ? nextOffset : null,
+      total: Number(total),
+      next_offset: nextOffset < Number(total) ? nextOffset : null,
     },
   };
 }
