@@ -152,6 +152,29 @@ export function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/**
+ * Turns on track_commit_timestamp in the stack's PostgreSQL and restarts it (the stack scripts'
+ * own helpers, so it runs as the postgres OS user): the recurring benchmark reads each instance's
+ * commit time with pg_xact_commit_timestamp(xmin).
+ */
+export async function enableCommitTimestamps(): Promise<void> {
+  await run("psql", [
+    `postgres://postgres@127.0.0.1:${ports.POSTGRES_PORT}/postgres`,
+    "-qc",
+    "ALTER SYSTEM SET track_commit_timestamp = on",
+  ]);
+  await run(
+    "bash",
+    [
+      "-c",
+      'set -euo pipefail; source "$1/lib.sh"; as_pg "$PG_BIN/pg_ctl" -D "$STACK_DIR/postgres/data" -l "$LOG_DIR/postgres.log" -w -t 60 restart >/dev/null',
+      "restart-postgres",
+      stackScripts,
+    ],
+    { env: { ...process.env, STACK_DIR: stackDir } },
+  );
+}
+
 export const sidecar = {
   start: (app: AppId) => script("sidecar.sh", "start", app),
   stop: (app: AppId) => script("sidecar.sh", "stop", app),
