@@ -31,9 +31,17 @@ export function cronSchedule(rule: RecurrenceRule, expression: CronExpression): 
       const capMs = Math.min(atMs, endsAtMs);
       if (capMs < anchorMs) return null;
       if (count === Number.POSITIVE_INFINITY) {
+        // cron-parser's prev() disagrees with next() around DST gaps (it can skip the shifted
+        // fire), and next() defines the sequence: step back twice, then walk forward with next().
         expression.reset(new Date(capMs + 1));
-        const ms = expression.prev().getTime();
-        return ms >= anchorMs ? new Date(ms) : null;
+        expression.prev();
+        let ms = Math.max(anchorMs - 1, expression.prev().getTime() - 1);
+        let latest: number | null = null;
+        for (let next = fireAfter(ms); next <= capMs; next = fireAfter(ms)) {
+          latest = next;
+          ms = next;
+        }
+        return latest !== null && latest >= anchorMs ? new Date(latest) : null;
       }
       let latest: Date | null = null;
       let ms = anchorMs - 1;

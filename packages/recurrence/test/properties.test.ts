@@ -156,7 +156,7 @@ function assertStrictlyIncreasing(dates: readonly Date[]): void {
   }
 }
 
-const runs = { numRuns: 100 };
+const runs = { numRuns: Number(process.env.FC_NUM_RUNS ?? 100) };
 
 describe("calendar rules (property)", () => {
   it("fire on exactly the matching local days, at the anchor's wall time, in increasing order", () => {
