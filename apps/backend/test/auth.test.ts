@@ -108,3 +108,45 @@ test("a browser sign-in from a foreign origin is refused; from the app's own ori
   assert.equal(foreign.status, 403);
   assert.equal(((await foreign.json()) as { code: string }).code, "invalid_origin");
 });
+
+// The backend looks an unsigned bearer token up itself (one query) and must keep Better Auth's rules.
+test("a bearer session is revoked at once by sign-out or deletion, expires on time, and is refreshed when due", async (t) => {
+  const api = await build(t);
+  const tasks = (user: { userId: string; token: string }) =>
+    api.request("GET", `/api/${user.userId}/tasks`, { token: user.token });
+  const expiresAt = async (token: string) =>
+    (await sql<{ expires_at: Date }>`SELECT expires_at FROM sessions WHERE token = ${token}`.execute(api.db))
+      .rows[0]?.expires_at;
+
+  const signedOut = await api.signUp();
+  assert.equal((await tasks(signedOut)).status, 200);
+  const out = await api.request("POST", "/api/auth/sign-out", { token: signedOut.token, body: {} });
+  assert.equal(out.status, 200);
+  assertProblem(await tasks(signedOut), 401, "unauthorized");
+
+  const deleted = await api.signUp();
+  assert.equal((await tasks(deleted)).status, 200);
+  await sql`DELETE FROM sessions WHERE token = ${deleted.token}`.execute(api.db);
+  assertProblem(await tasks(deleted), 401, "unauthorized");
+
+  const expired = await api.signUp();
+  await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE token = ${expired.token}`.execute(
+    api.db,
+  );
+  assertProblem(await tasks(expired), 401, "unauthorized");
+
+  // Within updateAge (1 day) of its 7-day lifetime's start: used as is, not written.
+  const fresh = await api.signUp();
+  const before = await expiresAt(fresh.token);
+  assert.equal((await tasks(fresh)).status, 200);
+  assert.deepEqual(await expiresAt(fresh.token), before);
+
+  // Older than a day: Better Auth extends it to 7 days from now.
+  const due = await api.signUp();
+  await sql`UPDATE sessions SET expires_at = now() + interval '5 days' WHERE token = ${due.token}`.execute(
+    api.db,
+  );
+  assert.equal((await tasks(due)).status, 200);
+  const extended = await expiresAt(due.token);
+  assert.ok(extended!.getTime() > Date.now() + 6.9 * 86_400_000, `extended to ${extended?.toISOString()}`);
+});

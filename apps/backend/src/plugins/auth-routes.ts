@@ -1,8 +1,10 @@
 import { AuthResult, type ErrorCode, Problem, SignInBody, SignUpBody } from "@todo/contracts";
+import type { Database } from "@todo/db";
 import { problemBody } from "@todo/server";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { type Kysely, sql } from "kysely";
 import { type Auth, CLIENT_IP_HEADER } from "../auth.ts";
 
 export interface AuthenticatedUser {
@@ -108,8 +110,36 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
   });
 }
 
-/** Resolves the caller from the session cookie or the bearer token. */
+/** An unsigned bearer token, as sign-up and sign-in answer it (Better Auth's 32 alphanumerics). */
+const UNSIGNED_BEARER = /^Bearer ([A-Za-z0-9_-]{16,256})$/i;
+const DAY_SECONDS = 86_400;
+
+/**
+ * Resolves the caller from the session cookie or the bearer token. An API client's unsigned
+ * bearer token (the session token itself: Better Auth's bearer plugin signs it on the way in, so
+ * its signature proves nothing more) is looked up here in one query, sessions joined to users,
+ * with Better Auth's own rules: no row or an expired one is no session, and a session due for its
+ * daily refresh goes through Better Auth, which extends it. Revocation is unchanged: every request
+ * reads the sessions table. Cookies and signed tokens always go through Better Auth.
+ */
 export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<AuthenticatedUser | null> {
+  const bearer = UNSIGNED_BEARER.exec(request.headers.authorization ?? "");
+  if (bearer && !request.headers.cookie) {
+    const db = (auth.options.database as { db: Kysely<Database> }).db;
+    const { rows } = await sql<{ expires_at: Date; id: string; email: string; name: string }>`
+      SELECT s.expires_at, u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token = ${bearer[1]!}`.execute(db);
+    const row = rows[0];
+    if (!row) return null;
+    const options = auth.options.session as { expiresIn?: number; updateAge?: number } | undefined;
+    const expiresIn = (options?.expiresIn ?? 7 * DAY_SECONDS) * 1000;
+    const updateAge = (options?.updateAge ?? DAY_SECONDS) * 1000;
+    const expiresAt = row.expires_at.getTime();
+    const now = Date.now();
+    if (expiresAt > now && expiresAt - expiresIn + updateAge > now) {
+      return { id: row.id, email: row.email, name: row.name };
+    }
+  }
   const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
   if (!session) return null;
   return { id: session.user.id, email: session.user.email, name: session.user.name };
