@@ -18,14 +18,14 @@ export interface RecurringTickResult {
 /** After downtime, `all` creates at most this many missed instances per template and tick. */
 const MAX_CATCH_UP = 100;
 
-/** Templates claimed per transaction; each runs inside its own savepoint. */
+/** Templates claimed per transaction. */
 const BATCH_SIZE = 25;
 
 /**
  * Creates the instances that are due: claim a batch of due templates with FOR UPDATE SKIP LOCKED
- * (replicas and loops never wait on each other, and never take the same template), and for each,
- * inside its own savepoint, create its instance(s) and events and advance next_occurrence; commit
- * once per batch. A template that fails rolls back to its savepoint alone and is skipped this tick.
+ * (replicas and loops never wait on each other, and never take the same template), create each
+ * one's instance(s) and events and advance its next_occurrence; commit once per batch. A template
+ * that fails is skipped this tick; the rest of its batch is claimed again without it.
  */
 export async function runRecurringTick(
   db: Kysely<Database>,
@@ -45,6 +45,16 @@ export async function runRecurringTick(
   return result;
 }
 
+/** Thrown inside a batch's transaction: the batch rolls back, and is claimed again without it. */
+class TemplateFailed extends Error {
+  constructor(
+    readonly templateId: number,
+    override readonly cause: unknown,
+  ) {
+    super(`recurring template ${templateId} failed`);
+  }
+}
+
 async function claimLoop(
   db: Kysely<Database>,
   log: TickLog,
@@ -53,34 +63,43 @@ async function claimLoop(
   failedIds: number[],
 ): Promise<void> {
   for (;;) {
-    const batch = await db.transaction().execute(async (tx) => {
-      let query = tx
-        .selectFrom("recurring_tasks")
-        .selectAll()
-        .where("is_active", "=", true)
-        .where("next_occurrence", "<=", now)
-        .orderBy("next_occurrence")
-        .limit(BATCH_SIZE)
-        .forUpdate()
-        .skipLocked();
-      if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
-      const templates = await query.execute();
-      const created: Date[][] = [];
-      for (const template of templates) {
-        await sql`SAVEPOINT template`.execute(tx);
-        try {
-          created.push(await fireTemplate(tx, template, now));
-          await sql`RELEASE SAVEPOINT template`.execute(tx);
-        } catch (error) {
-          // One bad template (say, a cron the library cannot follow) must not stop the others.
-          await sql`ROLLBACK TO SAVEPOINT template`.execute(tx);
-          failedIds.push(template.id);
-          result.failed += 1;
-          log.error({ err: error, template_id: template.id }, "recurring template failed; skipped this tick");
+    let batch: { claimed: number; created: Date[][] };
+    try {
+      batch = await db.transaction().execute(async (tx) => {
+        let query = tx
+          .selectFrom("recurring_tasks")
+          .selectAll()
+          .where("is_active", "=", true)
+          .where("next_occurrence", "<=", now)
+          .orderBy("next_occurrence")
+          .limit(BATCH_SIZE)
+          .forUpdate()
+          .skipLocked();
+        if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
+        const templates = await query.execute();
+        const created: Date[][] = [];
+        for (const template of templates) {
+          try {
+            created.push(await fireTemplate(tx, template, now));
+          } catch (error) {
+            throw new TemplateFailed(template.id, error);
+          }
         }
-      }
-      return { claimed: templates.length, created };
-    });
+        return { claimed: templates.length, created };
+      });
+    } catch (error) {
+      // One bad template (say, a cron the library cannot follow) must not stop the others: its
+      // batch rolls back whole and is claimed again without it (failures are rare; a savepoint per
+      // template would cost two more round trips on every one).
+      if (!(error instanceof TemplateFailed)) throw error;
+      failedIds.push(error.templateId);
+      result.failed += 1;
+      log.error(
+        { err: error.cause, template_id: error.templateId },
+        "recurring template failed; skipped this tick",
+      );
+      continue;
+    }
     if (batch.claimed === 0) return;
     const committedAt = Date.now();
     for (const occurrences of batch.created) {
