@@ -25,26 +25,39 @@ export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
 export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     if (input.priority_id !== undefined) await assertPriorityExists(tx, input.priority_id);
-    if (input.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, input.tag_ids);
-    const row = await tx
-      .insertInto("tasks")
-      .values({
-        user_id: ctx.userId,
-        title: input.title,
-        description: input.description ?? null,
-        due_date: input.due_date ?? null,
-        reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
-        next_reminder_at: nextReminderAt(
-          input.due_date ? new Date(input.due_date) : null,
-          input.reminder_offsets_minutes ?? null,
-          new Date(),
-        ),
-        ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
-      })
-      .returning("id")
+    const tags = input.tag_ids?.length ? await ownedTags(tx, ctx.userId, input.tag_ids) : [];
+    // Inserted and read back with its priority in one statement; its tags are the ones just checked.
+    const { p_id, p_name, p_level, p_color, ...row } = await tx
+      .with("t", (db) =>
+        db
+          .insertInto("tasks")
+          .values({
+            user_id: ctx.userId,
+            title: input.title,
+            description: input.description ?? null,
+            due_date: input.due_date ?? null,
+            reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
+            next_reminder_at: nextReminderAt(
+              input.due_date ? new Date(input.due_date) : null,
+              input.reminder_offsets_minutes ?? null,
+              new Date(),
+            ),
+            ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
+          })
+          .returningAll(),
+      )
+      .selectFrom("t")
+      .innerJoin("priorities as p", "p.id", "t.priority_id")
+      .selectAll("t")
+      .select(["p.id as p_id", "p.name as p_name", "p.level as p_level", "p.color as p_color"])
       .executeTakeFirstOrThrow();
-    if (input.tag_ids?.length) await replaceTags(tx, row.id, input.tag_ids);
-    const task = (await loadTask(tx, ctx.userId, row.id))!;
+    if (tags.length > 0) {
+      await tx
+        .insertInto("task_tags")
+        .values(tags.map((tag) => ({ task_id: row.id, tag_id: tag.id })))
+        .execute();
+    }
+    const task = toTask(row, { id: p_id, name: p_name, level: p_level, color: p_color }, tags);
     await recordEvent(tx, {
       event_type: "task.created",
       task_id: task.id,
@@ -253,17 +266,24 @@ async function lockTask(tx: Transaction<Database>, userId: string, id: number) {
 
 // Another user's tag gets the same answer as a missing one, so ids reveal nothing.
 async function assertTagsOwned(db: Executor, userId: string, tagIds: number[]): Promise<void> {
+  await ownedTags(db, userId, tagIds);
+}
+
+/** The caller's tags of these ids, by name (as a task shows them); any other id is a 400. */
+async function ownedTags(db: Executor, userId: string, tagIds: number[]): Promise<TagSummary[]> {
   const owned = await db
     .selectFrom("tags")
-    .select("id")
+    .select(["id", "name", "color"])
     .where("user_id", "=", userId)
     .where("id", "in", tagIds)
+    .orderBy("name")
     .execute();
   if (owned.length !== tagIds.length) {
     const ownedIds = new Set(owned.map((t) => t.id));
     const unknown = tagIds.filter((id) => !ownedIds.has(id));
     throw ServiceError.invalid("tag_ids", `no tag with id ${unknown.join(", ")}`, "invalid_reference");
   }
+  return owned;
 }
 
 async function replaceTags(tx: Transaction<Database>, taskId: number, tagIds: number[]): Promise<void> {
