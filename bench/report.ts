@@ -164,3 +164,11 @@ export async function writeReport(
   await writeFile(md, text);
   return md;
 }
+
+/** Rewrites docs/benchmarks.md from docs/benchmarks.json (after bench/what-was-changed.md changed). */
+export async function renderDocs(): Promise<string> {
+  const doc = await readDocument(jsonPath);
+  if (!doc) throw new Error("docs/benchmarks.json is missing; run npm run bench first");
+  await writeFile(mdPath, await renderMarkdown(doc));
+  return mdPath;
+}

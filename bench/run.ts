@@ -1,4 +1,5 @@
-// npm run bench [-- --quick] [-- --only=api,events,...]
+// npm run bench [-- --quick] [-- --only=startup,api,events,recurring,statestore,outage,redelivery,notification,embedded,fuzz]
+// npm run bench -- --render   (rewrites docs/benchmarks.md from docs/benchmarks.json)
 // Provisions and starts the one-machine stack (infrastructure/stack: provision.sh, up.sh), seeds a
 // database straight into PostgreSQL, runs every benchmark against 127.0.0.1 (bounded in count and
 // time), writes docs/benchmarks.json and docs/benchmarks.md, and stops everything it started
@@ -13,7 +14,7 @@ import { toCloudEvent } from "@todo/events";
 import pg from "pg";
 import { fuzzEmbedded } from "./fuzz.ts";
 import { load, round } from "./load.ts";
-import { type BenchRow, meetsGoal, type PendingRow, summarize, writeReport } from "./report.ts";
+import { type BenchRow, meetsGoal, type PendingRow, renderDocs, summarize, writeReport } from "./report.ts";
 import { type BenchUser, benchUsers, SEARCH_WORDS, seed } from "./seed.ts";
 import { measureStartups } from "./services.ts";
 import {
@@ -807,6 +808,11 @@ process.on("SIGINT", () => {
   log("interrupted; stopping what was started");
   finishRun(false).finally(() => process.exit(130));
 });
+
+if (args.includes("--render")) {
+  log(`rewrote ${await renderDocs()} from docs/benchmarks.json`);
+  process.exit(0);
+}
 
 try {
   await main();
