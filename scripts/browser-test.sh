@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 echo "starting npm start on 127.0.0.1:$PORT (data in $DATA_DIR)" >&2
 PORT=$PORT HOST=127.0.0.1 DATA_DIR="$DATA_DIR" PUBLIC_URL="http://127.0.0.1:$PORT" LOG_LEVEL=${LOG_LEVEL:-warn} \
-  AUTH_SIGN_IN_LIMIT_PER_MINUTE=1000 setsid npm start >"$DATA_DIR/server.log" 2>&1 &
+  AUTH_SIGN_IN_LIMIT_PER_MINUTE=1000 WEBHOOK_ALLOW_PRIVATE_NETWORKS=true setsid npm start >"$DATA_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 
 API_URL="http://127.0.0.1:$PORT"

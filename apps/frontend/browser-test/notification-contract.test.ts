@@ -155,7 +155,7 @@ describe("notification UI against the API contract (stubbed in the browser)", ()
       "Unread: Reminder: “Dentist” in 1 hour",
     );
 
-    await panel.getByRole("button", { name: "Mark “Finished “Taxes”” as read" }).click();
+    await panel.getByRole("button", { name: "Mark read: “Finished “Taxes””" }).click();
     await page.waitForFunction(
       () => document.querySelector("[data-testid='unread-count']")?.textContent === "1",
     );

@@ -44,7 +44,7 @@ describe("notifications", () => {
     await bell.click();
     const panel = page.getByRole("region", { name: "Notifications" });
     await panel.waitFor();
-    const first = panel.getByRole("button", { name: /^Mark “.*” as read$/ }).first();
+    const first = panel.getByRole("button", { name: /^Mark read: “.*”$/ }).first();
     await first.click();
     await page.getByRole("status").filter({ hasText: "Marked as read" }).waitFor();
 

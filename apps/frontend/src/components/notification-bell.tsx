@@ -189,7 +189,7 @@ export function NotificationBell() {
                     type="button"
                     className="button button-quiet"
                     onClick={() => void markRead(n)}
-                    aria-label={`Mark “${n.title}” as read`}
+                    aria-label={`Mark read: “${n.title}”`}
                   >
                     Mark read
                   </button>
