@@ -369,3 +369,34 @@ test("isolation: another user's path is 403, another user's notification or webh
     1,
   );
 });
+
+// Found by schemathesis (npm run bench): an expirationTime no Date can hold was a 500.
+test("a push subscription's expirationTime outside what a date holds is a 400, not a 500", async (t) => {
+  const vapid = webpush.generateVAPIDKeys();
+  const api = await buildApi(t, {
+    config: testConfig({
+      push: { ...vapid, subject: "mailto:ops@example.com" },
+      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
+    }),
+    resolve: fixedResolver("93.184.216.34"),
+  });
+  const ada = await api.signUp();
+  const path = `/api/${ada.userId}/push-subscriptions`;
+  for (const expirationTime of [-1.4987915456071726e38, -1, 253_402_300_800_000, 1e300]) {
+    assertProblem(
+      await api.request("POST", path, {
+        token: ada.token,
+        body: { ...subscription("https://push.example.net/send/x"), expirationTime },
+      }),
+      400,
+      "validation_failed",
+      "expirationTime",
+    );
+  }
+  const inADay = Date.now() + 86_400_000;
+  const saved = await api.request("POST", path, {
+    token: ada.token,
+    body: { ...subscription("https://push.example.net/send/x"), expirationTime: inADay },
+  });
+  assert.equal(saved.status, 201);
+});

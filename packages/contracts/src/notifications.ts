@@ -98,7 +98,9 @@ export const WebhookList = z.object({ items: z.array(Webhook) });
 
 export const PushSubscriptionBody = z.strictObject({
   endpoint: z.url().max(2000),
-  expirationTime: z.number().nullable().optional(),
+  // Milliseconds since the epoch (the browser's PushSubscription); bounded to what a Date and the
+  // database hold (up to the end of year 9999), so a wild number is a 400, not a 500.
+  expirationTime: z.number().min(0).max(253_402_300_799_999).nullable().optional(),
   keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
 });
 export const PushSubscriptionInfo = z.object({ endpoint: z.string(), created_at: DateTime });
