@@ -17,7 +17,9 @@ const Env = z.object({
 export type BackendConfig = {
   port: number;
   host: string;
-  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "pglite"; dataDir: string };
+  database:
+    | { kind: "postgres"; url: string; poolSize: number; preparedStatements: boolean }
+    | { kind: "pglite"; dataDir: string };
   dataDir: string;
   authSecret: string | undefined;
   publicUrl: string;
@@ -42,7 +44,12 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      ? {
+          kind: "postgres",
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+        }
       : { kind: "pglite", dataDir: e.DATA_DIR },
     dataDir: e.DATA_DIR,
     authSecret: e.BETTER_AUTH_SECRET,

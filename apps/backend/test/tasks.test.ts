@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { TaskList } from "@todo/contracts";
 import { assertProblem, build, type TestApi } from "./helpers.ts";
 
 async function seed(api: TestApi) {
@@ -98,6 +99,38 @@ test("listing filters by status, priority, tag, due window and search, and sorts
     [a.id],
   );
   assert.equal(second.page.next_offset, null);
+});
+
+test("a listed task is the same, field for field and byte for byte, as the task read alone", async (t) => {
+  const api = await build(t);
+  const { req } = await seed(api);
+  const home = (await req("POST", "/tags", { name: "home", color: "#10B981" })).body;
+  const errands = (await req("POST", "/tags", { name: "errands" })).body;
+  await req("POST", "/tasks", {
+    title: 'Buy milk "2%" — ünïcode',
+    description: "line one\nline two",
+    priority_id: 4,
+    tag_ids: [home.id, errands.id],
+    due_date: "2027-01-15T09:30:00.123+01:00",
+    reminder_offsets_minutes: [1440, 60],
+  });
+  await req("POST", "/tasks", { title: "plain" });
+  const done = (await req("POST", "/tasks", { title: "done", tag_ids: [home.id] })).body;
+  await req("PATCH", `/tasks/${done.id}/complete`);
+
+  const response = await req("GET", "/tasks?sort=title");
+  assert.equal(response.status, 200);
+  assert.match(String(response.headers.get("content-type")), /^application\/json/);
+  const list = TaskList.parse(response.body);
+  assert.equal(list.items.length, 3);
+  for (const item of list.items) {
+    const alone = await req("GET", `/tasks/${item.id}`);
+    assert.equal(JSON.stringify(item), JSON.stringify(alone.body));
+  }
+  assert.deepEqual(list.page, { limit: 50, offset: 0, total: 3, next_offset: null });
+  // Past the last page: no items, the total still right.
+  const past = await req("GET", "/tasks?offset=10");
+  assert.deepEqual(past.body, { items: [], page: { limit: 50, offset: 10, total: 3, next_offset: null } });
 });
 
 test("listing by recurring template returns only its instances", async (t) => {

@@ -13,7 +13,12 @@ export function loadRecurringConfig(env: NodeJS.ProcessEnv = process.env) {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    database: { kind: "postgres" as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: {
+      kind: "postgres" as const,
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    },
     dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME },
   };
 }

@@ -1,12 +1,18 @@
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, PostgresDialect } from "kysely";
-import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
 export type DatabaseTarget =
-  | { kind: "postgres"; url: string; poolSize?: number }
+  | {
+      kind: "postgres";
+      url: string;
+      poolSize?: number;
+      /**
+       * Prepare each distinct statement once per connection (default true). Turn off behind a
+       * pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+       */
+      preparedStatements?: boolean;
+    }
   /** `dataDir` is a folder, or undefined for an in-memory database (tests). */
   | { kind: "pglite"; dataDir?: string };
 
@@ -35,11 +41,18 @@ export async function openDatabase(
   const onError =
     options.onConnectionError ?? ((error) => console.warn(`database connection error: ${error.message}`));
   return target.kind === "postgres"
-    ? openPostgres(target.url, target.poolSize ?? 10, onError)
+    ? openPostgres(target.url, target.poolSize ?? 10, target.preparedStatements ?? true, onError)
     : openPglite(target.dataDir);
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
+  // whose modules would otherwise be loaded at every start.
+  const [{ PGlite }, { pg_trgm }, { PGliteDialect }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("kysely-pglite-dialect"),
+  ]);
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
@@ -57,12 +70,15 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
 async function openPostgres(
   url: string,
   poolSize: number,
+  preparedStatements: boolean,
   onError: (error: Error) => void,
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", onError);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
+  });
   const listeners = new Set<{ stop(): Promise<void> }>();
   return {
     db,
@@ -80,6 +96,69 @@ async function openPostgres(
       listeners.clear();
       await db.destroy();
     },
+  };
+}
+
+/** A statement marked so is never prepared: it is planned afresh for its parameters each time. */
+export const CUSTOM_PLAN = "/* custom plan */";
+
+/** At most this many distinct statements are prepared; any others run unnamed. */
+const MAX_PREPARED = 500;
+
+type QueryFn = (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
+
+/**
+ * The pool as Kysely sees it, with each distinct statement text prepared once per connection
+ * (node-postgres's named statements, for statements with parameters): PostgreSQL parses it once and, where its cost model allows,
+ * reuses a generic plan, instead of parsing and planning every query anew. Statements marked
+ * CUSTOM_PLAN (whose best plan depends on a parameter's value, like a search pattern) stay unnamed.
+ *
+ * A migration can change what `SELECT *` returns under a prepared statement ("cached plan must
+ * not change result type"): the connection is then discarded when released, and a statement
+ * outside a transaction is run again unnamed, so callers only see the error inside a transaction
+ * (which is rolled back, as for any failed statement).
+ */
+function preparingPool(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED && !text.includes(CUSTOM_PLAN)) {
+      name = `todo_${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const stale = new WeakSet<pg.PoolClient>();
+  const wrapped = new WeakSet<pg.PoolClient>();
+  return {
+    async connect(): Promise<pg.PoolClient> {
+      const client = await pool.connect();
+      if (!wrapped.has(client)) {
+        wrapped.add(client);
+        const query = client.query.bind(client) as QueryFn;
+        (client as unknown as { query: QueryFn }).query = async (text, values) => {
+          // Without parameters node-postgres uses the simple protocol, which also runs scripts of
+          // several statements (migrations): those stay as they are.
+          const name =
+            typeof text === "string" && Array.isArray(values) && values.length > 0 ? nameOf(text) : undefined;
+          if (name === undefined) return query(text, values);
+          const outsideTransaction = client.getTransactionStatus() === "I";
+          try {
+            return await query({ name, text, values });
+          } catch (error) {
+            if ((error as { code?: string }).code !== "0A000") throw error;
+            stale.add(client);
+            if (!outsideTransaction) throw error;
+            return query(text, values);
+          }
+        };
+      }
+      // The pool sets release afresh on every checkout.
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) => release(stale.has(client) ? true : err);
+      return client;
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -1,4 +1,10 @@
-export { type DatabaseHandle, type DatabaseOptions, type DatabaseTarget, openDatabase } from "./client.ts";
+export {
+  CUSTOM_PLAN,
+  type DatabaseHandle,
+  type DatabaseOptions,
+  type DatabaseTarget,
+  openDatabase,
+} from "./client.ts";
 export { migrateDown, migrateToLatest, migrationStatus, migrations } from "./migrate.ts";
 export type * from "./schema.ts";
 export { type Executor, withTransaction } from "./transaction.ts";

@@ -19,6 +19,11 @@ export const serviceEnv = {
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: LogLevel.default("info"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode < 1.21). */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
   DAPR_HTTP_PORT: Port.default(3500),
   PUBSUB_NAME: z.string().min(1).default("task-pubsub"),
   STATESTORE_NAME: z.string().min(1).default("todo-statestore"),

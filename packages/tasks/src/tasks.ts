@@ -8,9 +8,9 @@ import {
   type UpdateTaskBody,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { type Executor, withTransaction } from "@todo/db";
+import { CUSTOM_PLAN, type Executor, withTransaction } from "@todo/db";
 import { recordEvent } from "@todo/events";
-import { sql, type Transaction } from "kysely";
+import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
 import { nextReminderAt } from "./reminders.ts";
@@ -174,6 +174,14 @@ export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task>
 }
 
 export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Promise<TaskList> {
+  return JSON.parse(await listTasksJson(ctx, query)) as TaskList;
+}
+
+/**
+ * One page of the caller's tasks as the API's JSON text (a TaskList), built by the database: the
+ * list route sends it as it is.
+ */
+export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery): Promise<string> {
   let filtered = selectTasksWithPriority(ctx.db).where("t.user_id", "=", ctx.userId);
   if (query.status) filtered = filtered.where("t.completed", "=", query.status === "completed");
   if (query.priority_id !== undefined) filtered = filtered.where("t.priority_id", "=", query.priority_id);
@@ -194,9 +202,12 @@ export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Pro
     );
   }
   if (query.search) {
-    // Same expression as the trigram index, so the planner can use it.
+    // Same expression as the trigram index, so the planner can use it. Planned for each pattern:
+    // a plan made without knowing it would take the trigram index even for a word in every title.
     const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filtered = filtered.where(sql<boolean>`(t.title || ' ' || coalesce(t.description, '')) ILIKE ${pattern}`);
+    filtered = filtered.where(
+      sql<boolean>`${sql.raw(CUSTOM_PLAN)} (t.title || ' ' || coalesce(t.description, '')) ILIKE ${pattern}`,
+    );
   }
 
   const order =
@@ -212,8 +223,9 @@ export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Pro
           : [sql`t.created_at ${dir}`];
   const orderBy = sql.join([...keys, sql`t.id ${dir}`]);
 
-  // One statement: the page, the total (a window over every filtered row, counted before LIMIT)
-  // and each row's tags (looked up only for the rows of the page).
+  // One statement: the page, the total (a window over every filtered row, counted before LIMIT),
+  // each row's tags (looked up only for the rows of the page), and the page already as JSON, in
+  // the API's shape: nothing is parsed into objects here only to be serialized again.
   const page = filtered
     .select([
       sql<number>`count(*) OVER ()`.as("total"),
@@ -222,34 +234,43 @@ export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Pro
     .orderBy(sql`${orderBy}`)
     .limit(query.limit)
     .offset(query.offset);
-  const rows = await ctx.db
+  const row = await ctx.db
     .selectFrom(page.as("t"))
-    .selectAll("t")
-    .select(
-      sql<TagSummary[]>`coalesce((
-        SELECT json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) ORDER BY g.name)
-        FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id), '[]'::json)`.as("tags"),
-    )
-    .orderBy("t.ord")
-    .execute();
+    .select([
+      sql<string | null>`array_to_json(array_agg((SELECT row_to_json(x) FROM (SELECT
+        t.id, t.user_id, t.title, t.description, t.completed,
+        ${isoTime(sql.ref("t.completed_at"))} AS completed_at, ${isoTime(sql.ref("t.due_date"))} AS due_date,
+        t.priority_id,
+        (SELECT row_to_json(pr) FROM (SELECT t.p_id AS id, t.p_name AS name, t.p_level AS level, t.p_color AS color) pr) AS priority,
+        coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (
+          SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id) g),
+          '[]'::json) AS tags,
+        t.recurring_task_id, t.reminder_offsets_minutes,
+        ${isoTime(sql.ref("t.created_at"))} AS created_at, ${isoTime(sql.ref("t.updated_at"))} AS updated_at
+      ) x) ORDER BY t.ord))::text`.as("items"),
+      sql<number | null>`max(t.total)`.as("total"),
+      sql<number>`count(*)::int`.as("rows"),
+    ])
+    .executeTakeFirstOrThrow();
   // Past the last page there is no row to carry the total.
-  const total =
-    rows[0]?.total ??
-    (await filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow())
-      .total;
-  const items = rows.map(({ p_id, p_name, p_level, p_color, total: _total, ord: _ord, tags, ...task }) =>
-    toTask(task, { id: p_id, name: p_name, level: p_level, color: p_color }, tags),
+  const total = Number(
+    row.total ??
+      (await filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow())
+        .total,
   );
-  const nextOffset = query.offset + rows.length;
-  return {
-    items,
-    page: {
-      limit: query.limit,
-      offset: query.offset,
-      total: Number(total),
-      next_offset: nextOffset < Number(total) ? nextOffset : null,
-    },
+  const nextOffset = query.offset + row.rows;
+  const pageInfo = {
+    limit: query.limit,
+    offset: query.offset,
+    total,
+    next_offset: nextOffset < total ? nextOffset : null,
   };
+  return `{"items":${row.items ?? "[]"},"page":${JSON.stringify(pageInfo)}}`;
+}
+
+/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds), or null. */
+function isoTime(column: RawBuilder<unknown>) {
+  return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 async function lockTask(tx: Transaction<Database>, userId: string, id: number) {
