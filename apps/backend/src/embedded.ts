@@ -50,8 +50,9 @@ const relay = new OutboxRelay({
   log: app.log,
   registry,
 });
-// The cron binding's stand-in: recurring instances and due reminders.
-const scheduler = createScheduler({ db: database.db, log: app.log, registry });
+// The cron binding's stand-in: recurring instances and due reminders, on an interval and at the
+// next due occurrence.
+const scheduler = createScheduler({ db: database.db, log: app.log, registry, wakeAtNextDue: true });
 
 // Closing PGlite last flushes it to disk: nothing committed is lost.
 closeOnSignals(app.log, [

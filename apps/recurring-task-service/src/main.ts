@@ -17,12 +17,14 @@ const app = await createServer({
   registry,
   readiness: [databaseCheck(database), sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)],
 });
-// Claim loops per tick: the pool's connections less two (the relay, readiness checks).
+// Claim loops per tick: the pool's connections less two (the relay, readiness checks). Besides the
+// cron binding's ticks, the service wakes itself at the next due occurrence it knows of.
 const scheduler = createScheduler({
   db: database.db,
   log: app.log,
   registry,
   concurrency: Math.max(1, config.database.poolSize - 2),
+  wakeAtNextDue: true,
 });
 await registerCronRoute(app, scheduler);
 // This service needs no subscriptions; Dapr still asks.

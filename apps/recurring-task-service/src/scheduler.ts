@@ -12,10 +12,23 @@ export interface TickSummary {
   failed: number;
 }
 
+/** The longest the wake timer sleeps before it looks again (setTimeout cannot wait past ~24.8 days). */
+const MAX_WAKE_MS = 60_000;
+
 /**
  * One tick = recurring instances, then due reminders. The cron binding may fire again while a
  * tick still runs (it fires every second, on every replica): a tick in progress answers at once
  * instead of piling up; other replicas are kept apart by SKIP LOCKED.
+ *
+ * With `wakeAtNextDue`, each tick ends by reading the earliest next_occurrence of an active
+ * template after its own `now`, and sets a timer for that instant (at most MAX_WAKE_MS ahead): a
+ * due template is picked up within milliseconds instead of up to a cron interval later. The timer
+ * ticks through the same single flight; one that fires while a tick runs is skipped, and the
+ * running tick re-arms it when it ends (its `now` is earlier than the due time, so it finds it
+ * again). Every replica arms its own timer: SKIP LOCKED and the (template, occurrence) key keep
+ * that safe. The timer only tightens the schedule the service already knows: a template created or
+ * moved earlier by another process is seen at the next cron tick, which re-arms the timer, so the
+ * cron interval stays the bound for a template created less than one interval before it is due.
  */
 export function createScheduler(deps: {
   db: Kysely<Database>;
@@ -23,6 +36,8 @@ export function createScheduler(deps: {
   registry?: Registry;
   /** Templates claimed at once; more than 1 only on a connection pool (PGlite has one connection). */
   concurrency?: number;
+  /** Also tick at the next known due occurrence (see above); ticks called with a made-up `now` should leave it off. */
+  wakeAtNextDue?: boolean;
 }) {
   const registers = deps.registry ? [deps.registry] : [];
   const lag = new Histogram({
@@ -48,6 +63,36 @@ export function createScheduler(deps: {
   });
   let running: Promise<TickSummary> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  /** The earliest occurrence of an active template after `after`, if any. */
+  async function nextDue(after: Date): Promise<Date | undefined> {
+    const row = await deps.db
+      .selectFrom("recurring_tasks")
+      .select((eb) => eb.fn.min("next_occurrence").as("next"))
+      .where("is_active", "=", true)
+      .where("next_occurrence", ">", after)
+      .executeTakeFirst();
+    return row?.next ? new Date(row.next) : undefined;
+  }
+
+  /** Strictly after the tick's `now`: a due template this tick could not take (it failed, or another replica holds it) is left to the cron tick, not retried in a loop. */
+  async function arm(after: Date): Promise<void> {
+    const due = await nextDue(after);
+    if (stopped) return;
+    clearTimeout(wakeTimer);
+    wakeTimer = undefined;
+    const delay = due ? Math.max(0, due.getTime() - Date.now() + 1) : MAX_WAKE_MS;
+    wakeTimer = setTimeout(
+      () => {
+        wakeTimer = undefined;
+        tick().catch((error) => deps.log.error({ err: error }, "scheduler tick failed"));
+      },
+      Math.min(delay, MAX_WAKE_MS),
+    );
+    wakeTimer.unref();
+  }
 
   async function run(now: Date): Promise<TickSummary> {
     const recurring = await runRecurringTick(deps.db, deps.log, now, deps.concurrency ?? 1);
@@ -56,6 +101,8 @@ export function createScheduler(deps: {
     failures.inc(recurring.failed);
     const emitted = await runReminderTick(deps.db, now);
     reminders.inc(emitted);
+    if (deps.wakeAtNextDue && !stopped)
+      await arm(now).catch((error) => deps.log.error({ err: error }, "scheduler wake timer not set"));
     return {
       skipped: false,
       templates: recurring.templates,
@@ -65,23 +112,26 @@ export function createScheduler(deps: {
     };
   }
 
+  function tick(now = new Date()): Promise<TickSummary> {
+    if (running) return Promise.resolve({ skipped: true, templates: 0, created: 0, reminders: 0, failed: 0 });
+    running = run(now).finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
   return {
-    tick(now = new Date()): Promise<TickSummary> {
-      if (running)
-        return Promise.resolve({ skipped: true, templates: 0, created: 0, reminders: 0, failed: 0 });
-      running = run(now).finally(() => {
-        running = undefined;
-      });
-      return running;
-    },
+    tick,
     /** The embedded mode's stand-in for the cron binding. */
     startTimer(intervalMs: number): void {
       timer = setInterval(() => {
-        this.tick().catch((error) => deps.log.error({ err: error }, "scheduler tick failed"));
+        tick().catch((error) => deps.log.error({ err: error }, "scheduler tick failed"));
       }, intervalMs);
     },
     async stop(): Promise<void> {
+      stopped = true;
       clearInterval(timer);
+      clearTimeout(wakeTimer);
       await running;
     },
   };

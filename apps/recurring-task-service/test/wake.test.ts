@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openTestDatabase } from "@todo/db/testing";
+import { createRegistry } from "@todo/server";
+import { createScheduler } from "../src/scheduler.ts";
+import { createUser, dailyTemplate, instancesOf, quietLog } from "./fixtures.ts";
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await sleep(20);
+  }
+  return check();
+}
+
+test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const scheduler = createScheduler({ db: database.db, log: quietLog, wakeAtNextDue: true });
+  t.after(() => scheduler.stop());
+  const userId = await createUser(database);
+  const due = new Date(Date.now() + 1_500);
+  const template = await dailyTemplate(database, userId, due);
+
+  assert.equal((await scheduler.tick()).created, 0, "not due yet");
+  assert.ok(
+    await waitFor(async () => (await instancesOf(database, template.id)).length === 1, 5_000),
+    "the instance was created by the wake timer",
+  );
+  const instance = await database.db
+    .selectFrom("tasks")
+    .select("created_at")
+    .where("recurring_task_id", "=", template.id)
+    .executeTakeFirstOrThrow();
+  assert.ok(instance.created_at.getTime() >= due.getTime(), "not before its time");
+  // The next one is a day away: the timer waits at most a minute before it looks again.
+  await sleep(200);
+  assert.equal((await instancesOf(database, template.id)).length, 1);
+});
+
+test("a template that fails at its wake-up is not retried in a loop; stop() clears the timer", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const registry = createRegistry("recurring-task-service");
+  const scheduler = createScheduler({ db: database.db, log: quietLog, registry, wakeAtNextDue: true });
+  t.after(() => scheduler.stop());
+  const userId = await createUser(database);
+  const broken = await dailyTemplate(database, userId, new Date(Date.now() + 300));
+  await database.db
+    .updateTable("recurring_tasks")
+    .set({ recurrence_pattern: "custom", cron_expression: "not a cron" })
+    .where("id", "=", broken.id)
+    .execute();
+  await scheduler.tick();
+  await sleep(1_000);
+  const failures = /recurring_template_failures_total\{[^}]*\} (\d+)/.exec(await registry.metrics())?.[1];
+  assert.equal(failures, "1", "one wake-up at its due time, then it is left to the cron ticks");
+
+  const later = await dailyTemplate(database, userId, new Date(Date.now() + 1_000));
+  await scheduler.tick();
+  await scheduler.stop();
+  await sleep(1_300);
+  assert.equal((await instancesOf(database, later.id)).length, 0, "no tick after stop()");
+});
+
+test("without wakeAtNextDue only the ticks it is given run", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const scheduler = createScheduler({ db: database.db, log: quietLog });
+  t.after(() => scheduler.stop());
+  const userId = await createUser(database);
+  const template = await dailyTemplate(database, userId, new Date(Date.now() + 200));
+  await scheduler.tick();
+  await sleep(500);
+  assert.equal((await instancesOf(database, template.id)).length, 0);
+});
