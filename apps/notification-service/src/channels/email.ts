@@ -1,5 +1,5 @@
 import type { Executor } from "@todo/db";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import { renderEmail } from "../messages.ts";
 import type { ChannelProvider, Delivery, PlanInput, SendOutcome } from "./provider.ts";
 
@@ -9,9 +9,17 @@ interface EmailPayload {
   html: string;
 }
 
-/** E-mail over SMTP (nodemailer). Without SMTP_URL the channel is off and says so. */
+/**
+ * E-mail over SMTP (nodemailer). Without SMTP_URL the channel is off and says so. nodemailer is
+ * loaded with the first e-mail, not at start: the backend serves the notification routes without
+ * ever sending one.
+ */
 export function createEmailChannel(config: { smtpUrl: string; from: string } | null): ChannelProvider {
-  const transport = config ? nodemailer.createTransport(config.smtpUrl) : null;
+  let transport: Promise<Transporter> | null = null;
+  const transportFor = (smtpUrl: string) => {
+    transport ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl));
+    return transport;
+  };
   return {
     channel: "email",
     disabledReason: config ? null : "email is disabled on this server (no SMTP_URL)",
@@ -20,10 +28,11 @@ export function createEmailChannel(config: { smtpUrl: string; from: string } | n
       return user ? [{ destination: user.email, payload: renderEmail(message) }] : [];
     },
     async send(delivery: Delivery): Promise<SendOutcome> {
-      if (!transport || !config) return { kind: "skipped", reason: "email is disabled on this server" };
+      if (!config) return { kind: "skipped", reason: "email is disabled on this server" };
       const mail = delivery.payload as EmailPayload;
       try {
-        const info = await transport.sendMail({
+        const smtp = await transportFor(config.smtpUrl);
+        const info = await smtp.sendMail({
           from: config.from,
           to: delivery.destination,
           subject: mail.subject,
@@ -42,7 +51,7 @@ export function createEmailChannel(config: { smtpUrl: string; from: string } | n
       }
     },
     async close() {
-      transport?.close();
+      (await transport)?.close();
     },
   };
 }

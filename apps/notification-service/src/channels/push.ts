@@ -1,5 +1,4 @@
 import type { Executor } from "@todo/db";
-import webpush from "web-push";
 import type { NetworkPolicy } from "../network-guard.ts";
 import { postOutbound } from "../outbound-http.ts";
 import {
@@ -29,7 +28,8 @@ export interface PushChannelDeps {
 /**
  * Web push (RFC 8030) with VAPID (RFC 8292) and an aes128gcm payload (RFC 8291), encrypted by the
  * web-push package; the request goes through the same guarded client as webhooks. A push service
- * that answers 404 or 410 has forgotten the subscription, so it is removed here too.
+ * that answers 404 or 410 has forgotten the subscription, so it is removed here too. web-push is
+ * loaded with the first push, not at start: the backend serves the subscription routes without it.
  */
 export function createPushChannel(deps: PushChannelDeps): ChannelProvider {
   return {
@@ -61,6 +61,7 @@ export function createPushChannel(deps: PushChannelDeps): ChannelProvider {
         .where("endpoint", "=", delivery.destination)
         .executeTakeFirst();
       if (!subscription) return { kind: "skipped", reason: "the push subscription was removed" };
+      const { default: webpush } = await import("web-push");
       const details = webpush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         JSON.stringify(delivery.payload),
