@@ -1,6 +1,6 @@
 import type { Database } from "@todo/db";
 import { betterAuth } from "better-auth";
-import { bearer } from "better-auth/plugins";
+import { bearer } from "better-auth/plugins/bearer";
 import type { Kysely } from "kysely";
 
 export interface AuthOptions {
