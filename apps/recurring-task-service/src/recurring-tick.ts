@@ -1,6 +1,6 @@
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { latestOccurrenceAtOrBefore, missedOccurrences, nextOccurrence } from "@todo/recurrence";
-import { createRecurringInstance, ruleOf } from "@todo/tasks";
+import { createRecurringInstances, ruleOf } from "@todo/tasks";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 
 export interface TickLog {
@@ -23,9 +23,11 @@ const BATCH_SIZE = 25;
 
 /**
  * Creates the instances that are due: claim a batch of due templates with FOR UPDATE SKIP LOCKED
- * (replicas and loops never wait on each other, and never take the same template), create each
- * one's instance(s) and events and advance its next_occurrence; commit once per batch. A template
- * that fails is skipped this tick; the rest of its batch is claimed again without it.
+ * (replicas and loops never wait on each other, and never take the same template), create their
+ * instances and events and advance their next_occurrence, a few statements per batch whatever its
+ * size; commit once per batch. A template the recurrence engine cannot follow is skipped this tick
+ * and the rest of its batch goes ahead; a batch whose statements fail is rolled back and its
+ * templates are claimed again one at a time, so one bad template cannot hold up the others.
  */
 export async function runRecurringTick(
   db: Kysely<Database>,
@@ -45,14 +47,26 @@ export async function runRecurringTick(
   return result;
 }
 
-/** Thrown inside a batch's transaction: the batch rolls back, and is claimed again without it. */
-class TemplateFailed extends Error {
+/** Thrown inside a batch's transaction when its writes fail: the batch rolls back. */
+class BatchFailed extends Error {
   constructor(
-    readonly templateId: number,
+    readonly templateIds: number[],
     override readonly cause: unknown,
   ) {
-    super(`recurring template ${templateId} failed`);
+    super(`recurring templates ${templateIds.join(", ")} failed`);
   }
+}
+
+function templateFailed(
+  log: TickLog,
+  result: RecurringTickResult,
+  failedIds: number[],
+  id: number,
+  err: unknown,
+) {
+  failedIds.push(id);
+  result.failed += 1;
+  log.error({ err, template_id: id }, "recurring template failed; skipped this tick");
 }
 
 async function claimLoop(
@@ -62,8 +76,12 @@ async function claimLoop(
   result: RecurringTickResult,
   failedIds: number[],
 ): Promise<void> {
+  // Claims of one template at a time still to go after a batch failed as a whole.
+  let singles = 0;
   for (;;) {
-    let batch: { claimed: number; created: Date[][] };
+    const limit = singles > 0 ? 1 : BATCH_SIZE;
+    if (singles > 0) singles -= 1;
+    let batch: { claimed: number; created: { template: number; occurrences: Date[] }[] };
     try {
       batch = await db.transaction().execute(async (tx) => {
         let query = tx
@@ -72,37 +90,41 @@ async function claimLoop(
           .where("is_active", "=", true)
           .where("next_occurrence", "<=", now)
           .orderBy("next_occurrence")
-          .limit(BATCH_SIZE)
+          .limit(limit)
           .forUpdate()
           .skipLocked();
         if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
         const templates = await query.execute();
-        const created: Date[][] = [];
+        const plans: Plan[] = [];
         for (const template of templates) {
           try {
-            created.push(await fireTemplate(tx, template, now));
+            plans.push(planTemplate(template, now));
           } catch (error) {
-            throw new TemplateFailed(template.id, error);
+            // Left as it was (its lock goes with the commit); the others go ahead.
+            templateFailed(log, result, failedIds, template.id, error);
           }
         }
-        return { claimed: templates.length, created };
+        try {
+          return { claimed: templates.length, created: await fireBatch(tx, plans, now) };
+        } catch (error) {
+          throw new BatchFailed(
+            plans.map((p) => p.template.id),
+            error,
+          );
+        }
       });
     } catch (error) {
-      // One bad template (say, a cron the library cannot follow) must not stop the others: its
-      // batch rolls back whole and is claimed again without it (failures are rare; a savepoint per
-      // template would cost two more round trips on every one).
-      if (!(error instanceof TemplateFailed)) throw error;
-      failedIds.push(error.templateId);
-      result.failed += 1;
-      log.error(
-        { err: error.cause, template_id: error.templateId },
-        "recurring template failed; skipped this tick",
-      );
+      if (!(error instanceof BatchFailed)) throw error;
+      const [only, ...others] = error.templateIds;
+      if (only !== undefined && others.length === 0)
+        templateFailed(log, result, failedIds, only, error.cause);
+      // Rare (the engine's failures are caught above): find the one at fault by claiming one at a time.
+      else singles = error.templateIds.length;
       continue;
     }
     if (batch.claimed === 0) return;
     const committedAt = Date.now();
-    for (const occurrences of batch.created) {
+    for (const { occurrences } of batch.created) {
       result.templates += 1;
       result.created += occurrences.length;
       for (const occurrence of occurrences) result.lags.push((committedAt - occurrence.getTime()) / 1000);
@@ -110,33 +132,54 @@ async function claimLoop(
   }
 }
 
-async function fireTemplate(
-  tx: Transaction<Database>,
-  template: Selectable<RecurringTasksTable>,
-  now: Date,
-): Promise<Date[]> {
+interface Plan {
+  template: Selectable<RecurringTasksTable>;
+  /** The occurrences to create, per its catch_up policy. */
+  due: Date[];
+  /** Its next occurrence afterwards; undefined when its rule has ended. */
+  next: Date | undefined;
+}
+
+/** What a template's turn creates and where its schedule goes next: the recurrence engine only, no I/O. */
+function planTemplate(template: Selectable<RecurringTasksTable>, now: Date): Plan {
   const rule = ruleOf(template);
   const latest = latestOccurrenceAtOrBefore(rule, now);
   const due =
     template.catch_up === "all"
       ? missedOccurrences(rule, template.next_occurrence, now, MAX_CATCH_UP)
       : [latest && latest >= template.next_occurrence ? latest : template.next_occurrence];
-  const created: Date[] = [];
-  for (const occurrence of due) {
-    if (await createRecurringInstance(tx, template, occurrence, now)) created.push(occurrence);
-  }
   const last = due.at(-1) ?? template.next_occurrence;
   // A capped catch-up resumes after the last instance it made; otherwise the schedule moves past now.
   const next = nextOccurrence(rule, due.length === MAX_CATCH_UP || last > now ? last : now);
-  await tx
-    .updateTable("recurring_tasks")
-    .set({
-      // An ended rule (count or end date reached) deactivates its template; its schedule stays as it was.
-      ...(next ? { next_occurrence: next } : { is_active: false }),
-      occurrences_created: sql`occurrences_created + ${created.length}`,
-      updated_at: sql`now()`,
-    })
-    .where("id", "=", template.id)
-    .execute();
-  return created;
+  return { template, due, next: next ?? undefined };
+}
+
+/**
+ * The batch's instances and events (two statements; an instance that exists already is skipped),
+ * then one UPDATE of its templates from arrays: next_occurrence advanced, or the template
+ * deactivated when its rule has ended (its schedule stays as it was), and occurrences_created.
+ */
+async function fireBatch(
+  tx: Transaction<Database>,
+  plans: Plan[],
+  now: Date,
+): Promise<{ template: number; occurrences: Date[] }[]> {
+  if (plans.length === 0) return [];
+  const created = await createRecurringInstances(
+    tx,
+    plans.flatMap((p) => p.due.map((occurrence) => ({ template: p.template, occurrence }))),
+    now,
+  );
+  const byTemplate = new Map<number, Date[]>(plans.map((p) => [p.template.id, []]));
+  for (const c of created) byTemplate.get(c.template.id)!.push(c.occurrence);
+  await sql`
+    UPDATE recurring_tasks AS r SET
+      next_occurrence = coalesce(u.next, r.next_occurrence),
+      is_active = u.next IS NOT NULL,
+      occurrences_created = r.occurrences_created + u.created,
+      updated_at = now()
+    FROM unnest(${plans.map((p) => p.template.id)}::int[], ${plans.map((p) => p.next?.toISOString() ?? null)}::timestamptz[],
+                ${plans.map((p) => byTemplate.get(p.template.id)!.length)}::int[]) AS u(id, next, created)
+    WHERE r.id = u.id`.execute(tx);
+  return [...byTemplate].map(([template, occurrences]) => ({ template, occurrences }));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isServerDatabase, openTestDatabase } from "@todo/db/testing";
+import { sql } from "kysely";
 import { runRecurringTick } from "../src/recurring-tick.ts";
 import { createUser, dailyTemplate, instancesOf, quietLog } from "./fixtures.ts";
 
@@ -152,4 +153,93 @@ test("two schedulers at once on a real PostgreSQL: every due instance exactly on
   );
   const events = await database.db.selectFrom("outbox").select("event_id").execute();
   assert.equal(events.length, 120);
+});
+
+test("a template whose instance the database refuses is skipped; the rest of its batch is created", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  await sql`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.title = 'boom' THEN RAISE EXCEPTION 'refused'; END IF;
+      RETURN NEW;
+    END $$`.execute(database.db);
+  await sql`CREATE TRIGGER refuse_boom BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION refuse_boom()`.execute(
+    database.db,
+  );
+  const userId = await createUser(database);
+  const first = new Date("2027-01-01T07:00:00Z");
+  const templates = [];
+  for (let i = 0; i < 5; i++)
+    templates.push(await dailyTemplate(database, userId, first, i === 2 ? { template_title: "boom" } : {}));
+  const result = await runRecurringTick(database.db, quietLog, new Date(first.getTime() + 1000));
+  assert.equal(result.failed, 1);
+  assert.equal(result.created, 4);
+  for (const [i, template] of templates.entries()) {
+    assert.equal((await instancesOf(database, template.id)).length, i === 2 ? 0 : 1);
+    const row = await database.db
+      .selectFrom("recurring_tasks")
+      .select(["next_occurrence", "occurrences_created"])
+      .where("id", "=", template.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.next_occurrence.getTime(), i === 2 ? first.getTime() : first.getTime() + DAY);
+    assert.equal(row.occurrences_created, i === 2 ? 0 : 1);
+  }
+  assert.equal((await database.db.selectFrom("outbox").select("id").execute()).length, 4);
+});
+
+test("more templates than a batch, mixed catch_up: each instance once, its event in occurrence order", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  const first = new Date("2027-01-01T07:00:00Z");
+  const templates = [];
+  for (let i = 0; i < 40; i++)
+    templates.push(await dailyTemplate(database, userId, first, { catch_up: i % 2 ? "all" : "latest" }));
+  const result = await runRecurringTick(database.db, quietLog, new Date(first.getTime() + 2 * DAY + 1000));
+  // latest: one each (20); all: three each, Jan 1, 2, 3 (60).
+  assert.equal(result.templates, 40);
+  assert.equal(result.created, 80);
+  const events = await database.db.selectFrom("outbox").select(["id", "payload"]).orderBy("id").execute();
+  assert.equal(events.length, 80);
+  const seen = new Map<number, string[]>();
+  for (const e of events) {
+    const task = (e.payload as { data: { task: { recurring_task_id: number; due_date: string } } }).data.task;
+    seen.set(task.recurring_task_id, [...(seen.get(task.recurring_task_id) ?? []), task.due_date]);
+  }
+  for (const [i, template] of templates.entries()) {
+    const dues = seen.get(template.id)!;
+    assert.deepEqual(
+      dues,
+      i % 2
+        ? ["2027-01-01", "2027-01-02", "2027-01-03"].map((d) => `${d}T07:00:00.000Z`)
+        : ["2027-01-03T07:00:00.000Z"],
+    );
+  }
+});
+
+test("an instance that exists already is not created again, and no event is written for it", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const userId = await createUser(database);
+  const first = new Date("2027-01-01T07:00:00Z");
+  const template = await dailyTemplate(database, userId, first);
+  assert.equal((await runRecurringTick(database.db, quietLog, new Date(first.getTime() + 1000))).created, 1);
+  // As if a tick had created the instance and then lost the advance of its schedule.
+  await database.db
+    .updateTable("recurring_tasks")
+    .set({ next_occurrence: first })
+    .where("id", "=", template.id)
+    .execute();
+  const again = await runRecurringTick(database.db, quietLog, new Date(first.getTime() + 2000));
+  assert.equal(again.created, 0);
+  assert.equal((await instancesOf(database, template.id)).length, 1);
+  assert.equal((await database.db.selectFrom("outbox").select("id").execute()).length, 1);
+  const row = await database.db
+    .selectFrom("recurring_tasks")
+    .select(["next_occurrence", "occurrences_created", "is_active"])
+    .where("id", "=", template.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.next_occurrence.getTime(), first.getTime() + DAY);
+  assert.equal(row.occurrences_created, 1);
+  assert.equal(row.is_active, true);
 });

@@ -11,7 +11,7 @@ export { type DaprSubscription, registerDaprSubscriptions } from "./dapr-subscri
 export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport.ts";
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
 export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
-export { type NewEvent, recordEvent } from "./outbox-writer.ts";
+export { type NewEvent, recordEvent, recordEvents } from "./outbox-writer.ts";
 export { databaseCheck, outboxLagCheck, sidecarCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
 export {

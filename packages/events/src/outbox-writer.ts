@@ -15,22 +15,41 @@ export type NewEvent = DistributiveOmit<
  * change and its event commit together or not at all.
  */
 export async function recordEvent(db: Executor, event: NewEvent, now = new Date()): Promise<DomainEvent> {
-  const payload = {
-    ...event,
-    event_id: randomUUID(),
-    schema_version: SCHEMA_VERSION,
-    timestamp: now.toISOString(),
-    source: event.source ?? "backend",
-  } as DomainEvent;
+  return (await recordEvents(db, [event], now))[0]!;
+}
+
+/**
+ * Writes several events to the outbox in one statement, in the order given (which is the order
+ * the relay publishes them in per user). Same rule as recordEvent: call it with the transaction
+ * that makes the changes.
+ */
+export async function recordEvents(
+  db: Executor,
+  events: NewEvent[],
+  now = new Date(),
+): Promise<DomainEvent[]> {
+  if (events.length === 0) return [];
+  const payloads = events.map(
+    (event) =>
+      ({
+        ...event,
+        event_id: randomUUID(),
+        schema_version: SCHEMA_VERSION,
+        timestamp: now.toISOString(),
+        source: event.source ?? "backend",
+      }) as DomainEvent,
+  );
   await db
     .insertInto("outbox")
-    .values({
-      event_id: payload.event_id,
-      topic: topicOf(payload.event_type),
-      event_type: payload.event_type,
-      partition_key: payload.user_id,
-      payload: JSON.stringify(payload),
-    })
+    .values(
+      payloads.map((payload) => ({
+        event_id: payload.event_id,
+        topic: topicOf(payload.event_type),
+        event_type: payload.event_type,
+        partition_key: payload.user_id,
+        payload: JSON.stringify(payload),
+      })),
+    )
     .execute();
-  return payload;
+  return payloads;
 }

@@ -1,6 +1,10 @@
 export type { ServiceContext } from "./context.ts";
 export { defaultPriorityId, listPriorities } from "./priorities.ts";
-export { createRecurringInstance } from "./recurring-instances.ts";
+export {
+  createRecurringInstance,
+  createRecurringInstances,
+  type RecurringOccurrence,
+} from "./recurring-instances.ts";
 export * from "./recurring-tasks.ts";
 export { DEFAULT_REMINDER_OFFSETS, nextReminderAt } from "./reminders.ts";
 export * from "./tags.ts";
