@@ -159,7 +159,7 @@ test("an event published through one sidecar reaches the other app with its fiel
   t.diagnostic(`envelope keys: ${Object.keys(got.body).sort().join(", ")}`);
 });
 
-test("state saved through a sidecar reads back and lands in Redis", async (t) => {
+test("state saved through a sidecar reads back and lands in Redis", async (_t) => {
   const key = `smoke-${runId}`;
   const value = { runId, n: 1, tags: ["a", "b"] };
   const save = await fetch(`${subscriberSidecar}/v1.0/state/todo-statestore`, {

@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "kysely";
 import { isServerDatabase, openTestDatabase } from "../src/testing.ts";
