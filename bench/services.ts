@@ -4,36 +4,20 @@
 // Needs the stack's PostgreSQL; no sidecar runs, which /readyz reports without failing.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleService } from "../scripts/bundle.mjs";
 import type { BenchRow } from "./report.ts";
 import { type AppId, appPort, daprPort, log, repoRoot, rssMb, spawnService, waitForHttp } from "./stack.ts";
 
 const apps: AppId[] = ["backend", "recurring-task-service", "notification-service"];
 
-/** The Dockerfiles' esbuild step; the bundle sits where this app's node_modules resolve. */
+/** The Dockerfiles' build step (scripts/bundle.mjs); the bundle sits where this app's node_modules resolve. */
 async function bundle(app: AppId): Promise<string> {
   const outdir = join(repoRoot, "apps", app, "node_modules", ".cache", "todo-bench");
   mkdirSync(outdir, { recursive: true });
-  await build({
+  await bundleService({
     entryPoints: { main: join(repoRoot, "apps", app, "src", "main.ts") },
     outdir,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    sourcemap: true,
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "npm-packages-external",
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (a) =>
-            a.path.startsWith("@todo/") ? undefined : { path: a.path, external: true },
-          );
-        },
-      },
-    ],
+    outExtension: ".mjs",
   });
   return join(outdir, "main.mjs");
 }
@@ -51,7 +35,8 @@ async function measureOnce(
   entry: string,
   env: Record<string, string>,
 ): Promise<Measurement> {
-  const args = form === "tsx" ? ["--import", "tsx", entry] : ["--enable-source-maps", entry];
+  // The Dockerfiles' CMD: plain node, no --enable-source-maps (see scripts/bundle.mjs).
+  const args = form === "tsx" ? ["--import", "tsx", entry] : [entry];
   const started = performance.now();
   const service = spawnService(`startup-${app}`, process.execPath, args, {
     HOST: "127.0.0.1",
