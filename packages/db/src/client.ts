@@ -103,7 +103,7 @@ async function openPostgres(
 export const CUSTOM_PLAN = "/* custom plan */";
 
 /** At most this many distinct statements are prepared; any others run unnamed. */
-const MAX_PREPARED = 500;
+const MAX_PREPARED = 200;
 
 type QueryFn = (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
 

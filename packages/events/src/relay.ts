@@ -144,7 +144,7 @@ export class OutboxRelay {
         await tx
           .updateTable("outbox")
           .set((eb) => ({ published_at: sql`now()`, attempts: eb("attempts", "+", 1), last_error: null }))
-          .where("id", "in", done)
+          .where("id", "=", sql<number>`any(${done})`)
           .execute();
       }
       return { published: done.length, failed };

@@ -1,6 +1,6 @@
 import type { Priority, TagSummary, Task } from "@todo/contracts";
 import type { Executor, TasksTable } from "@todo/db";
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 
 export type TaskRow = Selectable<TasksTable>;
 type PriorityRow = { p_id: number; p_name: string; p_level: number; p_color: string };
@@ -32,7 +32,7 @@ export async function tagsByTask(db: Executor, taskIds: number[]): Promise<Map<n
     .selectFrom("task_tags as tt")
     .innerJoin("tags as g", "g.id", "tt.tag_id")
     .select(["tt.task_id", "g.id", "g.name", "g.color"])
-    .where("tt.task_id", "in", taskIds)
+    .where("tt.task_id", "=", sql<number>`any(${taskIds})`)
     .orderBy("g.name")
     .execute();
   for (const { task_id, ...tag } of rows) {

@@ -296,7 +296,7 @@ async function ownedTags(db: Executor, userId: string, tagIds: number[]): Promis
     .selectFrom("tags")
     .select(["id", "name", "color"])
     .where("user_id", "=", userId)
-    .where("id", "in", tagIds)
+    .where("id", "=", sql<number>`any(${tagIds})`)
     .orderBy("name")
     .execute();
   if (owned.length !== tagIds.length) {
