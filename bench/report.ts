@@ -79,7 +79,7 @@ async function renderMarkdown(doc: Document): Promise<string> {
   if (doc.run) {
     lines.push(
       `Measured with \`${doc.run.command}\` on ${doc.machine}; run from ${doc.run.started} to ${doc.run.finished} (UTC, ${Math.round(doc.run.seconds / 60)} min). ` +
-        "The machine is shared and noisy (other engineers' builds and tests ran at the same time): compare figures taken in the same run.",
+        "Everything (the services, PostgreSQL, Kafka, the sidecars and the load generator) shares these two cores, and other work on the machine moves absolute figures from one run to the next: compare figures taken in the same run.",
       "",
       "Distributed mode: the services' mains on a PostgreSQL 15 server beside `daprd` 1.18 sidecars, Kafka 3.9 (KRaft) " +
         "and Redis, all on 127.0.0.1, started by `infrastructure/stack` (provision.sh, up.sh; down.sh at the end). " +
