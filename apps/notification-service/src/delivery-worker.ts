@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@todo/db";
-import type { StateStore } from "@todo/events";
+import { type NextRound, type StateStore, WakeableLoop } from "@todo/events";
 import { Counter, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import type { ChannelProvider, Delivery, DeliveryChannel, SendOutcome } from "./channels/provider.ts";
@@ -72,15 +72,13 @@ export class DeliveryWorker {
   private readonly outcomes: Counter<"channel" | "outcome">;
   private readonly historyFailures: Counter;
   private readonly inFlight = new Set<Promise<void>>();
-  private running = false;
-  private wakeRequested = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: WakeableLoop;
+  private failuresInARow = 0;
 
   constructor(private readonly opts: DeliveryWorkerOptions) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.providers = new Map(opts.providers.map((p) => [p.channel, p]));
+    this.loop = new WakeableLoop(opts.database, "notification_deliveries", () => this.round());
     this.concurrency = opts.concurrency ?? 16;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.leaseMs = opts.leaseMs ?? 60_000;
@@ -98,23 +96,17 @@ export class DeliveryWorker {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.unlisten = await this.opts.database.listen("notification_deliveries", () => this.requestWake());
-    this.loop = this.run();
+    await this.loop.start();
   }
 
+  /** Stops claiming, then waits for the sends in flight. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.requestWake();
-    await this.loop;
-    await this.unlisten?.();
-    this.unlisten = undefined;
+    await this.loop.stop();
+    await Promise.allSettled([...this.inFlight]);
   }
 
   requestWake(): void {
-    this.wakeRequested = true;
-    this.wake?.();
+    this.loop.requestWake();
   }
 
   /** Claims and sends what is due now, waiting for every send; for tests and tools. */
@@ -124,29 +116,20 @@ export class DeliveryWorker {
     return rows.length;
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let delay: number;
-      try {
-        this.wakeRequested = false;
-        const room = this.concurrency - this.inFlight.size;
-        const rows = room > 0 ? await this.claim(room) : [];
-        for (const row of rows) this.track(this.process(row));
-        failures = 0;
-        if (this.inFlight.size >= this.concurrency)
-          delay = this.pollIntervalMs; // a finishing send wakes us
-        else if (rows.length > 0 && rows.length === room)
-          continue; // more may be due
-        else delay = await this.untilNextDue();
-      } catch (error) {
-        failures += 1;
-        this.opts.log.error({ err: error }, "delivery worker error");
-        delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 10));
-      }
-      await this.sleep(delay);
+  private async round(): Promise<NextRound> {
+    try {
+      const room = this.concurrency - this.inFlight.size;
+      const rows = room > 0 ? await this.claim(room) : [];
+      for (const row of rows) this.track(this.process(row));
+      this.failuresInARow = 0;
+      if (this.inFlight.size >= this.concurrency) return { sleepMs: this.pollIntervalMs }; // a finishing send wakes us
+      if (rows.length > 0 && rows.length === room) return "again"; // more may be due
+      return { sleepMs: await this.untilNextDue() };
+    } catch (error) {
+      this.failuresInARow += 1;
+      this.opts.log.error({ err: error }, "delivery worker error");
+      return { sleepMs: Math.min(30_000, 100 * 2 ** Math.min(this.failuresInARow, 10)) };
     }
-    await Promise.allSettled([...this.inFlight]);
   }
 
   private track(work: Promise<void>): void {
@@ -275,18 +258,5 @@ export class DeliveryWorker {
       this.historyFailures.inc();
       this.opts.log.warn({ err: error, delivery_id: id }, "could not write the delivery history");
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running || this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wake = finish;
-    });
   }
 }

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@todo/db";
-import type { ConsumeResult } from "@todo/events";
+import { type ConsumeResult, type NextRound, WakeableLoop } from "@todo/events";
 import { sql } from "kysely";
 
 export interface OutboxConsumerOptions {
@@ -38,11 +38,8 @@ interface Row {
 export class OutboxConsumer {
   private readonly opts: Required<OutboxConsumerOptions>;
   private readonly attempts = new Map<string, { count: number; notBefore: number }>();
-  private running = false;
-  private wakeRequested = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: WakeableLoop;
+  private failuresInARow = 0;
 
   constructor(options: OutboxConsumerOptions) {
     this.opts = {
@@ -53,26 +50,19 @@ export class OutboxConsumer {
       maxAgeMs: 24 * 3_600_000,
       ...options,
     };
+    this.loop = new WakeableLoop(options.database, "outbox_events", () => this.round());
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.unlisten = await this.opts.database.listen("outbox_events", () => this.requestWake());
-    this.loop = this.run();
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.requestWake();
-    await this.loop;
-    await this.unlisten?.();
-    this.unlisten = undefined;
+    await this.loop.stop();
   }
 
   requestWake(): void {
-    this.wakeRequested = true;
-    this.wake?.();
+    this.loop.requestWake();
   }
 
   /** Handles what is pending now; answers how many events were handed to the handler. */
@@ -152,36 +142,22 @@ export class OutboxConsumer {
     });
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      let delay = this.opts.pollIntervalMs;
-      try {
-        this.wakeRequested = false;
-        const handled = await this.runOnce();
-        failures = 0;
-        if (handled === this.opts.batchSize) continue;
-        const next = Math.min(...[...this.attempts.values()].map((a) => a.notBefore));
-        if (Number.isFinite(next)) delay = Math.max(0, Math.min(delay, next - Date.now()));
-      } catch (error) {
-        failures += 1;
-        this.opts.log.error({ err: error, consumer: this.opts.consumer }, "outbox consumer error");
-        delay = Math.min(this.opts.backoff.maxMs, this.opts.backoff.initialMs * 2 ** Math.min(failures, 10));
-      }
-      await this.sleep(delay);
+  private async round(): Promise<NextRound> {
+    let delay = this.opts.pollIntervalMs;
+    try {
+      const handled = await this.runOnce();
+      this.failuresInARow = 0;
+      if (handled === this.opts.batchSize) return "again";
+      const next = Math.min(...[...this.attempts.values()].map((a) => a.notBefore));
+      if (Number.isFinite(next)) delay = Math.max(0, Math.min(delay, next - Date.now()));
+    } catch (error) {
+      this.failuresInARow += 1;
+      this.opts.log.error({ err: error, consumer: this.opts.consumer }, "outbox consumer error");
+      delay = Math.min(
+        this.opts.backoff.maxMs,
+        this.opts.backoff.initialMs * 2 ** Math.min(this.failuresInARow, 10),
+      );
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.running || this.wakeRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      this.wake = finish;
-    });
+    return { sleepMs: delay };
   }
 }

@@ -22,3 +22,4 @@ export {
   StateStoreError,
 } from "./state-store.ts";
 export { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";
+export { type NextRound, WakeableLoop } from "./wakeable-loop.ts";

@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import { toCloudEvent } from "./cloud-event.ts";
 import type { EventTransport } from "./transport.ts";
+import { type NextRound, WakeableLoop } from "./wakeable-loop.ts";
 
 export interface RelayOptions {
   database: DatabaseHandle;
@@ -41,11 +42,7 @@ interface ClaimedRow {
  */
 export class OutboxRelay {
   private readonly opts: Required<Omit<RelayOptions, "registry">> & Pick<RelayOptions, "registry">;
-  private running = false;
-  private wakeRequested = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly loop: WakeableLoop;
   private pruneTimer: NodeJS.Timeout | undefined;
   private failuresInARow = 0;
   private readonly published: Counter<"topic">;
@@ -73,12 +70,12 @@ export class OutboxRelay {
       registers,
     });
     if (options.registry) registerOutboxGauges(options.registry, options.database);
+    this.loop = new WakeableLoop(options.database, "outbox_events", () => this.round());
   }
 
   async start(): Promise<void> {
-    this.running = true;
-    this.unlisten = await this.opts.database.listen("outbox_events", () => this.requestWake());
-    this.loop = this.run();
+    if (this.loop.isRunning) return;
+    await this.loop.start();
     this.pruneTimer = setInterval(() => {
       this.prune().catch((error) => this.opts.log.error({ err: error }, "outbox prune failed"));
     }, this.opts.pruneIntervalMs);
@@ -86,16 +83,12 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
     clearInterval(this.pruneTimer);
-    this.requestWake();
-    await this.loop;
-    await this.unlisten?.();
+    await this.loop.stop();
   }
 
   requestWake(): void {
-    this.wakeRequested = true;
-    this.wake?.();
+    this.loop.requestWake();
   }
 
   /** Publishes one batch; answers how many went out and whether the transport failed. */
@@ -170,26 +163,24 @@ export class OutboxRelay {
       .execute();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let delay = 0;
-      try {
-        this.wakeRequested = false;
-        const { published, failed } = await this.publishBatch();
-        if (failed) {
-          delay = this.nextBackoff();
-        } else {
-          if (this.failuresInARow > 0) this.opts.log.info({}, "publishing recovered");
-          this.failuresInARow = 0;
-          if (published === this.opts.batchSize) continue;
-          delay = this.opts.pollIntervalMs;
-        }
-      } catch (error) {
-        this.opts.log.error({ err: error }, "outbox relay error");
+  private async round(): Promise<NextRound> {
+    let delay: number;
+    try {
+      const { published, failed } = await this.publishBatch();
+      if (failed) {
         delay = this.nextBackoff();
+      } else {
+        if (this.failuresInARow > 0) this.opts.log.info({}, "publishing recovered");
+        this.failuresInARow = 0;
+        if (published === this.opts.batchSize) return "again";
+        delay = this.opts.pollIntervalMs;
       }
-      await this.sleep(delay, this.failuresInARow === 0);
+    } catch (error) {
+      this.opts.log.error({ err: error }, "outbox relay error");
+      delay = this.nextBackoff();
     }
+    // While backing off, new commits must not cut the wait short; stop() still does.
+    return { sleepMs: delay, wakeable: this.failuresInARow === 0 };
   }
 
   private nextBackoff(): number {
@@ -198,22 +189,6 @@ export class OutboxRelay {
     const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.failuresInARow - 1, 20));
     // Full jitter: relays recovering together do not hammer the broker in step.
     return ceiling / 2 + Math.random() * (ceiling / 2);
-  }
-
-  private sleep(ms: number, wakeable: boolean): Promise<void> {
-    if (!this.running || (wakeable && this.wakeRequested)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(finish, ms);
-      // While backing off, new commits must not cut the wait short; stop() still does.
-      this.wake = () => {
-        if (wakeable || !this.running) finish();
-      };
-    });
   }
 }
 
