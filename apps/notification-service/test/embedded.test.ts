@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { sampleTask } from "@todo/contracts/testing";
 import { createInProcessBus, OutboxRelay, recordEvent } from "@todo/events";
 import { Webhook } from "standardwebhooks";
 import { buildApi } from "./api-helpers.ts";
-import { quietLog, startReceiver, startSmtpServer, taskSnapshot, testConfig, waitFor } from "./helpers.ts";
+import { quietLog, startReceiver, startSmtpServer, testConfig, waitFor } from "./helpers.ts";
 
 /** As `npm start` composes it: backend + plugin, relay onto the in-process bus, outbox consumer, worker. */
 async function embedded(t: import("node:test").TestContext, smtpUrl: string) {
@@ -95,7 +96,7 @@ test("embedded: a due reminder delivered twice yields exactly one in-app reminde
       user_id: ada.userId,
       source: "recurring-task-service",
       data: {
-        task: taskSnapshot(ada.userId, task.body.id, {
+        task: sampleTask(ada.userId, task.body.id, {
           title: "Dentist",
           due_date: "2027-01-15T09:00:00.000Z",
         }),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { TestContext } from "node:test";
+import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, type StateStore, toCloudEvent } from "@todo/events";
@@ -67,26 +68,6 @@ export async function createUser(
   return { id: row.id, email };
 }
 
-export function taskSnapshot(userId: string, id: number, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    user_id: userId,
-    title: `Task ${id}`,
-    description: null,
-    completed: false,
-    completed_at: null,
-    due_date: null,
-    priority_id: 2,
-    priority: { id: 2, name: "Medium", level: 2, color: "#3B82F6" },
-    tags: [],
-    recurring_task_id: null,
-    reminder_offsets_minutes: null,
-    created_at: "2027-01-01T00:00:00.000Z",
-    updated_at: "2027-01-01T00:00:00.000Z",
-    ...extra,
-  };
-}
-
 type EventType = "task.created" | "task.updated" | "task.completed" | "task.deleted" | "task.due.approaching";
 
 /** A task event as a producer would write it, wrapped in its CloudEvent like Dapr delivers it. */
@@ -101,7 +82,7 @@ export function taskEvent(
   } = {},
 ) {
   const taskId = options.taskId ?? 7;
-  const task = taskSnapshot(userId, taskId, {
+  const task = sampleTask(userId, taskId, {
     ...(options.title ? { title: options.title } : {}),
     ...(type === "task.completed" ? { completed: true, completed_at: "2027-01-01T10:00:00.000Z" } : {}),
     ...(type === "task.due.approaching" ? { due_date: "2027-01-15T09:00:00.000Z" } : {}),

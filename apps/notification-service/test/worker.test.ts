@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { sampleTask } from "@todo/contracts/testing";
 import { createMemoryStateStore, recordEvent } from "@todo/events";
 import { backoffMs } from "../src/delivery-worker.ts";
 import { OutboxConsumer } from "../src/outbox-consumer.ts";
@@ -12,7 +13,6 @@ import {
   quietLog,
   startReceiver,
   taskEvent,
-  taskSnapshot,
   testConfig,
   waitFor,
 } from "./helpers.ts";
@@ -90,7 +90,7 @@ test("the outbox consumer marks ignored events, dead-letters drops and, after it
       event_type: "task.created",
       task_id: 1,
       user_id: user.id,
-      data: { task: taskSnapshot(user.id, 1, { title }) },
+      data: { task: sampleTask(user.id, 1, { title }) },
     });
   }
   await consumer.start();

@@ -3,23 +3,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { DomainEvent, TaskEvent } from "../src/events.ts";
 import { eventJsonSchemas } from "../src/json-schemas.ts";
+import { sampleTask } from "../src/testing.ts";
 
-const task = {
-  id: 7,
-  user_id: "3f0c1a52-8c3e-4c1e-9d55-1d2f7a6b9e10",
-  title: "Buy milk",
-  description: null,
-  completed: false,
-  completed_at: null,
-  due_date: null,
-  priority_id: 2,
-  priority: { id: 2, name: "Medium", level: 2, color: "#3B82F6" },
-  tags: [],
-  recurring_task_id: null,
-  reminder_offsets_minutes: null,
-  created_at: "2027-01-01T00:00:00.000Z",
-  updated_at: "2027-01-01T00:00:00.000Z",
-};
+const task = sampleTask("3f0c1a52-8c3e-4c1e-9d55-1d2f7a6b9e10", 7, { title: "Buy milk" });
 const created = {
   event_id: "0b6f2a4e-3c1d-4e5f-8a9b-0c1d2e3f4a5b",
   schema_version: 1,

@@ -1,3 +1,4 @@
+import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
 import type { EventTransport, OutboundEvent } from "../src/transport.ts";
 
@@ -28,20 +29,5 @@ export function recordingTransport() {
 }
 
 export function taskSnapshot(userId: string, id: number) {
-  return {
-    id,
-    user_id: userId,
-    title: `task ${id}`,
-    description: null,
-    completed: false,
-    completed_at: null,
-    due_date: null,
-    priority_id: 2,
-    priority: { id: 2, name: "Medium", level: 2, color: "#3B82F6" },
-    tags: [],
-    recurring_task_id: null,
-    reminder_offsets_minutes: null,
-    created_at: "2027-01-01T00:00:00.000Z",
-    updated_at: "2027-01-01T00:00:00.000Z",
-  };
+  return sampleTask(userId, id, { title: `task ${id}` });
 }
