@@ -11,6 +11,8 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** Builds each request (path, headers, body) afresh, e.g. for a random user. */
   next: () => Request;
+  /** Called between the warm-up and the measured run. */
+  onMeasuredStart?: () => Promise<void>;
 }
 
 export interface LoadResult {
@@ -47,6 +49,7 @@ function once(options: LoadOptions, seconds: number, samples: number[] | null): 
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupSeconds > 0) await once(options, options.warmupSeconds, null);
+  await options.onMeasuredStart?.();
   const samples: number[] = [];
   const result = await once(options, options.seconds, samples);
   const stats = summarize(samples);

@@ -20,6 +20,7 @@ import { measureStartups } from "./services.ts";
 import {
   adminUrl,
   appPort,
+  cpuMs,
   daprPort,
   enableCommitTimestamps,
   log,
@@ -72,7 +73,7 @@ const P = quick
       notifyUsers: 100,
       notifications: 500,
     };
-const command = `npm run bench${quick ? " -- --quick" : ""}`;
+const command = `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
 const rows: BenchRow[] = [];
 const startedAt = new Date();
 
@@ -197,7 +198,22 @@ async function paced<T>(
 // --- the benchmarks -------------------------------------------------------------------------------
 async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Promise<void> {
   const listPath = (u: BenchUser) => `/api/${u.id}/tasks?status=pending&sort=due_date&order=asc&limit=50`;
+  // Where a list request's time goes: the CPU the backend and its database connections use per
+  // request over the measured run (the load generator's own share is not counted).
+  const backendPid = services.find((s) => s.name === "app-backend")!.child.pid!;
+  const cpuNow = async () => {
+    const pids = (
+      await query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      )
+    ).map((r) => r.pid);
+    return { backend: cpuMs(backendPid), database: pids.reduce((sum, pid) => sum + cpuMs(pid), 0) };
+  };
+  let cpuBefore = { backend: 0, database: 0 };
   const list = await load({
+    onMeasuredStart: async () => {
+      cpuBefore = await cpuNow();
+    },
     url: backendUrl,
     connections: 50,
     seconds: P.seconds,
@@ -207,7 +223,9 @@ async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Prom
       return { method: "GET", path: listPath(u), headers: auth(u) };
     },
   });
-  const listNote = `GET first page of 50, status=pending, sort=due_date; 50 connections, ${P.seconds} s; ${P.tasks.toLocaleString("en")} tasks / ${P.users.toLocaleString("en")} users; ${list.ok} ok, ${list.failed} failed; p50 ${list.p50} ms`;
+  const cpuAfter = await cpuNow();
+  const perRequest = (ms: number) => Math.round((ms * 1000) / (list.ok + list.failed));
+  const listNote = `GET first page of 50, status=pending, sort=due_date; 50 connections, ${P.seconds} s; ${P.tasks.toLocaleString("en")} tasks / ${P.users.toLocaleString("en")} users; ${list.ok} ok, ${list.failed} failed; p50 ${list.p50} ms; CPU per request: backend ${perRequest(cpuAfter.backend - cpuBefore.backend)} µs, PostgreSQL ${perRequest(cpuAfter.database - cpuBefore.database)} µs`;
   row("api_list_p99_ms", list.p99, "ms", "<= 20", "distributed", listNote);
   row("api_list_rps", list.rps, "req/s", ">= 2,000", "distributed", listNote);
 

@@ -152,6 +152,16 @@ export function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** CPU time (user + system) a process has used, in milliseconds (Linux /proc; 100 ticks a second). */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0; // gone
+  }
+}
+
 /**
  * Turns on track_commit_timestamp in the stack's PostgreSQL and restarts it (the stack scripts'
  * own helpers, so it runs as the postgres OS user): the recurring benchmark reads each instance's
