@@ -28,32 +28,49 @@ export function toNotification(row: Selectable<NotificationsTable>): Notificatio
   };
 }
 
-/** Newest first; the unread count is over all of the user's notifications, whatever the filter. */
+/**
+ * Newest first; the unread count is over all of the user's notifications, whatever the filter.
+ * One statement, so the page and the counts come from the same snapshot.
+ */
 export async function listNotifications(
   ctx: UserContext,
   query: { unread?: "true" | "false" | undefined; limit: number; offset: number },
 ): Promise<NotificationList> {
-  let filtered = ctx.db.selectFrom("notifications").where("user_id", "=", ctx.userId);
-  if (query.unread === "true") filtered = filtered.where("read_at", "is", null);
-  if (query.unread === "false") filtered = filtered.where("read_at", "is not", null);
-  const [rows, counts] = await Promise.all([
-    filtered.selectAll().orderBy("id", "desc").limit(query.limit).offset(query.offset).execute(),
-    ctx.db
-      .selectFrom("notifications")
-      .where("user_id", "=", ctx.userId)
-      .select((eb) => [
-        eb.fn.countAll<number>().as("all"),
-        eb.fn.count<number>("id").filterWhere("read_at", "is", null).as("unread"),
-        eb.fn.count<number>("id").filterWhere("read_at", "is not", null).as("read"),
-      ])
-      .executeTakeFirstOrThrow(),
-  ]);
+  const result = await ctx.db
+    .with("counts", (db) =>
+      db
+        .selectFrom("notifications")
+        .where("user_id", "=", ctx.userId)
+        .select((eb) => [
+          eb.fn.countAll<string>().as("all_count"),
+          eb.fn.count<string>("id").filterWhere("read_at", "is", null).as("unread_count"),
+          eb.fn.count<string>("id").filterWhere("read_at", "is not", null).as("read_count"),
+        ]),
+    )
+    .with("page", (db) => {
+      let filtered = db.selectFrom("notifications").where("user_id", "=", ctx.userId);
+      if (query.unread === "true") filtered = filtered.where("read_at", "is", null);
+      if (query.unread === "false") filtered = filtered.where("read_at", "is not", null);
+      return filtered.selectAll().orderBy("id", "desc").limit(query.limit).offset(query.offset);
+    })
+    .selectFrom("counts")
+    .leftJoin("page", (join) => join.onTrue())
+    .selectAll("page")
+    .select(["counts.all_count", "counts.unread_count", "counts.read_count"])
+    .orderBy("page.id", "desc")
+    .execute();
+  const counts = result[0]!;
+  const rows = result.filter((row) => row.id !== null) as Selectable<NotificationsTable>[];
   const total = Number(
-    query.unread === "true" ? counts.unread : query.unread === "false" ? counts.read : counts.all,
+    query.unread === "true"
+      ? counts.unread_count
+      : query.unread === "false"
+        ? counts.read_count
+        : counts.all_count,
   );
   return {
     items: rows.map(toNotification),
-    unread_count: Number(counts.unread),
+    unread_count: Number(counts.unread_count),
     page: {
       limit: query.limit,
       offset: query.offset,

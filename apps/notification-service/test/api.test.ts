@@ -75,6 +75,48 @@ test("notifications: newest first, paged, unread count and filter, mark read, ma
   );
 });
 
+test("a page and its counts come from one snapshot, also while notifications arrive", async (t) => {
+  const api = await buildApi(t);
+  const ada = await api.signUp("Ada");
+  const base = `/api/${ada.userId}/notifications`;
+  const empty = await api.request("GET", base, { token: ada.token });
+  assert.deepEqual(empty.body, {
+    items: [],
+    unread_count: 0,
+    page: { limit: 20, offset: 0, total: 0, next_offset: null },
+  });
+
+  // Four writers and three readers at once, so commits land between any two statements.
+  let arriving = true;
+  let next = 0;
+  const writer = async () => {
+    while (next < 100) {
+      next += 1;
+      await api.service.handle(taskEvent("task.completed", ada.userId, { taskId: next, title: `T${next}` }));
+    }
+  };
+  const arrivals = Promise.all([writer(), writer(), writer(), writer()]).finally(() => {
+    arriving = false;
+  });
+  let pages = 0;
+  const reader = async () => {
+    try {
+      while (arriving) {
+        const reply = await api.request("GET", `${base}?limit=100&unread=true`, { token: ada.token });
+        pages += 1;
+        // Nothing is read and the page holds them all, so every count is the number of items.
+        assert.equal(reply.body.unread_count, reply.body.items.length, `page ${pages}`);
+        assert.equal(reply.body.page.total, reply.body.items.length, `page ${pages}`);
+      }
+    } catch (error) {
+      next = 100; // the writers stop too
+      throw error;
+    }
+  };
+  await Promise.all([reader(), reader(), reader(), arrivals]);
+  assert.ok(pages > 1, "the lists ran while notifications arrived");
+});
+
 test("deliveries of a notification: status from PostgreSQL, attempt history from the state store", async (t) => {
   const receiver = await startReceiver(t, (_r, index) => ({ status: index === 0 ? 502 : 200 }));
   const api = await buildApi(t);
