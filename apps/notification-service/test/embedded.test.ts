@@ -41,7 +41,6 @@ test("embedded: completing a task (e-mail on) gives an in-app notification, an e
   });
   assert.equal(task.status, 201);
 
-  const started = Date.now();
   const done = await api.request("PATCH", `${base}/tasks/${task.body.id}/complete`, { token: ada.token });
   assert.equal(done.status, 200);
   assert.equal(done.body.completed, true);
@@ -69,7 +68,6 @@ test("embedded: completing a task (e-mail on) gives an in-app notification, an e
   }) as { type: string; data: { task_id: number } };
   assert.equal(body.type, "task.completed");
   assert.equal(body.data.task_id, task.body.id);
-  assert.ok(request!.at - started < 5_000, `webhook after ${request!.at - started} ms`);
 
   // The user's live stream carries the notification too.
   const stream = await api.db

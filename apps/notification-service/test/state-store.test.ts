@@ -78,9 +78,9 @@ test("the memory state store copies values and forgets them after their ttl", as
   await store.save("a", value);
   value.attempts.push(2);
   assert.deepEqual(await store.get("a"), { attempts: [1] }, "a saved value is a copy");
-  await store.save("b", "short", { ttlSeconds: 0.05 });
+  await store.save("b", "short", { ttlSeconds: 0.5 });
   assert.equal(await store.get("b"), "short");
-  await new Promise((r) => setTimeout(r, 80));
+  await new Promise((r) => setTimeout(r, 600));
   assert.equal(await store.get("b"), undefined);
   await store.delete("a");
   assert.equal(await store.get("a"), undefined);
