@@ -27,6 +27,17 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: "x-request-id",
   });
+  // On close, Fastify ends idle keep-alive connections, but a connection whose request is still in
+  // flight stays open after its answer until the keep-alive timeout (72 s), which holds up a
+  // shutdown. Answers sent while closing ask the client to close the connection instead.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app, options.notFoundPage ? { notFoundPage: options.notFoundPage } : {});
