@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@todo/db";
-import { type NextRound, type StateStore, WakeableLoop } from "@todo/events";
+import { jitteredBackoffMs, type NextRound, type StateStore, WakeableLoop } from "@todo/events";
 import { Counter, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import type { ChannelProvider, Delivery, DeliveryChannel, SendOutcome } from "./channels/provider.ts";
@@ -37,10 +37,9 @@ export interface DeliveryWorkerOptions {
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 5_000, maxMs: 3_600_000 };
 
-/** Exponential backoff with jitter: half the ceiling fixed, half random, so retries spread out. */
+/** The policy's jittered backoff, or the receiver's Retry-After when that is longer (up to maxMs). */
 export function backoffMs(attempts: number, policy: RetryPolicy, retryAfterMs?: number): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempts - 1, 30));
-  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+  const delay = jitteredBackoffMs(attempts, policy.baseMs, policy.maxMs);
   return retryAfterMs ? Math.max(delay, Math.min(retryAfterMs, policy.maxMs)) : delay;
 }
 

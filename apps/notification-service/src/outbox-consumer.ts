@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@todo/db";
-import { type ConsumeResult, type NextRound, WakeableLoop } from "@todo/events";
+import { type ConsumeResult, jitteredBackoffMs, type NextRound, WakeableLoop } from "@todo/events";
 import { sql } from "kysely";
 
 export interface OutboxConsumerOptions {
@@ -99,10 +99,10 @@ export class OutboxConsumer {
           this.attempts.delete(row.event_id);
           await this.deadLetter(row, `gave up after ${count} attempts: ${result.note ?? "retry"}`);
         } else {
-          const ceiling = Math.min(this.opts.backoff.maxMs, this.opts.backoff.initialMs * 2 ** (count - 1));
+          const { initialMs, maxMs } = this.opts.backoff;
           this.attempts.set(row.event_id, {
             count,
-            notBefore: Date.now() + ceiling / 2 + Math.random() * (ceiling / 2),
+            notBefore: Date.now() + jitteredBackoffMs(count, initialMs, maxMs),
           });
         }
       }

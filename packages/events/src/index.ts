@@ -1,3 +1,4 @@
+export { jitteredBackoffMs } from "./backoff.ts";
 export { type CloudEvent, toCloudEvent, unwrapPayload } from "./cloud-event.ts";
 export {
   type ConsumeResult,

@@ -2,6 +2,7 @@ import type { DomainEvent } from "@todo/contracts";
 import type { DatabaseHandle } from "@todo/db";
 import { Counter, Gauge, type Registry } from "@todo/server";
 import { sql } from "kysely";
+import { jitteredBackoffMs } from "./backoff.ts";
 import { toCloudEvent } from "./cloud-event.ts";
 import type { EventTransport } from "./transport.ts";
 import { type NextRound, WakeableLoop } from "./wakeable-loop.ts";
@@ -185,10 +186,8 @@ export class OutboxRelay {
 
   private nextBackoff(): number {
     this.failuresInARow += 1;
-    const { initialMs, maxMs } = this.opts.backoff;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.failuresInARow - 1, 20));
-    // Full jitter: relays recovering together do not hammer the broker in step.
-    return ceiling / 2 + Math.random() * (ceiling / 2);
+    // Jittered: relays recovering together do not hammer the broker in step.
+    return jitteredBackoffMs(this.failuresInARow, this.opts.backoff.initialMs, this.opts.backoff.maxMs);
   }
 }
 

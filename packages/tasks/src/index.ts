@@ -1,10 +1,6 @@
 export type { ServiceContext } from "./context.ts";
 export { defaultPriorityId, listPriorities } from "./priorities.ts";
-export {
-  createRecurringInstance,
-  createRecurringInstances,
-  type RecurringOccurrence,
-} from "./recurring-instances.ts";
+export { createRecurringInstances, type RecurringOccurrence } from "./recurring-instances.ts";
 export * from "./recurring-tasks.ts";
 export { DEFAULT_REMINDER_OFFSETS, nextReminderAt } from "./reminders.ts";
 export * from "./tags.ts";

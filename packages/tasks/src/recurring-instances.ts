@@ -11,26 +11,12 @@ export interface RecurringOccurrence {
 }
 
 /**
- * Creates the task for one occurrence of a template, with its task.created event, unless it
+ * Creates the task for each occurrence of a template, with its task.created event, unless it
  * exists already: the unique key on (template, occurrence) makes this safe from any number of
- * scheduler replicas and repeated ticks. Answers the new task, or null when it existed.
- */
-export async function createRecurringInstance(
-  tx: Transaction<Database>,
-  template: Selectable<RecurringTasksTable>,
-  occurrence: Date,
-  now = new Date(),
-): Promise<Task | null> {
-  const [created] = await createRecurringInstances(tx, [{ template, occurrence }], now);
-  return created?.task ?? null;
-}
-
-/**
- * createRecurringInstance for many occurrences at once, in two statements whatever their number:
- * one INSERT of the tasks (ON CONFLICT on the (template, occurrence) key: one that exists already
- * is skipped), one INSERT of their task.created events. Answers the occurrences that were created,
- * in the order given (which is also their events' order). At most a few thousand at a time: each
- * task takes 9 of PostgreSQL's 65,535 bind parameters.
+ * scheduler replicas and repeated ticks. Two statements whatever their number: one INSERT of the
+ * tasks (ON CONFLICT on that key), one INSERT of their events. Answers the occurrences that were
+ * created, in the order given (which is also their events' order). At most a few thousand at a
+ * time: each task takes 9 of PostgreSQL's 65,535 bind parameters.
  */
 export async function createRecurringInstances(
   tx: Transaction<Database>,

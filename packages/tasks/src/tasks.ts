@@ -4,7 +4,6 @@ import {
   ServiceError,
   type TagSummary,
   type Task,
-  type TaskList,
   type UpdateTaskBody,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
@@ -171,10 +170,6 @@ export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task>
     });
     return snapshot;
   });
-}
-
-export async function listTasks(ctx: ServiceContext, query: ListTasksQuery): Promise<TaskList> {
-  return JSON.parse(await listTasksJson(ctx, query)) as TaskList;
 }
 
 /**
