@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import webpush from "web-push";
 import { assertProblem, buildApi } from "./api-helpers.ts";
 import { fixedResolver, startReceiver, taskEvent, testConfig, waitFor } from "./helpers.ts";
@@ -12,6 +12,19 @@ const subscription = (endpoint: string) => ({
     auth: "tBHItJI5svbpez7KI4CCXg",
   },
 });
+
+/** The API with VAPID keys configured and public DNS answers, for the push subscription routes. */
+async function buildPushApi(t: TestContext) {
+  const vapid = webpush.generateVAPIDKeys();
+  const api = await buildApi(t, {
+    config: testConfig({
+      push: { ...vapid, subject: "mailto:ops@example.com" },
+      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
+    }),
+    resolve: fixedResolver("93.184.216.34"),
+  });
+  return { api, vapid };
+}
 
 test("notifications: newest first, paged, unread count and filter, mark read, mark all read", async (t) => {
   const api = await buildApi(t);
@@ -286,14 +299,7 @@ test("webhook URLs that lead to private, loopback or link-local addresses are re
 });
 
 test("push subscriptions: saved (again), deleted by endpoint; the VAPID public key is public", async (t) => {
-  const vapid = webpush.generateVAPIDKeys();
-  const api = await buildApi(t, {
-    config: testConfig({
-      push: { ...vapid, subject: "mailto:ops@example.com" },
-      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
-    }),
-    resolve: fixedResolver("93.184.216.34"),
-  });
+  const { api, vapid } = await buildPushApi(t);
   const key = await api.request("GET", "/api/notifications/vapid-public-key");
   assert.deepEqual([key.status, key.body], [200, { public_key: vapid.publicKey }]);
 
@@ -414,14 +420,7 @@ test("isolation: another user's path is 403, another user's notification or webh
 
 // Found by schemathesis (npm run bench): an expirationTime no Date can hold was a 500.
 test("a push subscription's expirationTime outside what a date holds is a 400, not a 500", async (t) => {
-  const vapid = webpush.generateVAPIDKeys();
-  const api = await buildApi(t, {
-    config: testConfig({
-      push: { ...vapid, subject: "mailto:ops@example.com" },
-      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
-    }),
-    resolve: fixedResolver("93.184.216.34"),
-  });
+  const { api } = await buildPushApi(t);
   const ada = await api.signUp();
   const path = `/api/${ada.userId}/push-subscriptions`;
   for (const expirationTime of [-1.4987915456071726e38, -1, 253_402_300_800_000, 1e300]) {
