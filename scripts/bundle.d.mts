@@ -1,9 +1,11 @@
-import type { LogLevel } from "esbuild";
+import type { BuildResult, LogLevel, Metafile } from "esbuild";
 
 export declare const runtimeExternals: string[];
+export declare const embeddedOnlyExternals: string[];
 export declare function bundleService(options: {
   entryPoints: Record<string, string>;
   outdir: string;
   outExtension?: string;
   logLevel?: LogLevel;
-}): Promise<void>;
+}): Promise<BuildResult<{ metafile: true }>>;
+export declare function copyRuntimeDependencies(metafile: Metafile, outdir: string, root: string): string[];

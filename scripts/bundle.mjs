@@ -2,7 +2,12 @@
 // workspaces and their npm dependencies together, so that a start reads one file instead of
 // resolving and compiling some 1,500 modules in node_modules (kysely alone is 265 files, Better
 // Auth 300). The Dockerfiles build dist/ with it, and bench/services.ts measures what it builds.
-//   node scripts/bundle.mjs <outdir> <name>=<entry.ts> [<name>=<entry.ts> ...]
+//   node scripts/bundle.mjs [--runtime-deps] <outdir> <name>=<entry.ts> [<name>=<entry.ts> ...]
+// --runtime-deps also copies into <outdir>/node_modules the packages the bundle still imports at
+// run time and everything they depend on, so an image needs dist/ and nothing else.
+import { cpSync, existsSync, readFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -20,10 +25,17 @@ export const runtimeExternals = [
 ];
 
 /**
+ * Externals that only the embedded mode loads (`npm start`, PGlite in a folder): the services'
+ * images run on a PostgreSQL server and leave them out (26 MB). packages/db says so if they are
+ * missing.
+ */
+export const embeddedOnlyExternals = ["@electric-sql/pglite", "kysely-pglite-dialect"];
+
+/**
  * @param {{ entryPoints: Record<string, string>, outdir: string, outExtension?: string, logLevel?: import("esbuild").LogLevel }} options
  */
 export async function bundleService({ entryPoints, outdir, outExtension = ".js", logLevel = "warning" }) {
-  await build({
+  return build({
     entryPoints,
     outdir,
     outExtension: { ".js": outExtension },
@@ -38,6 +50,7 @@ export async function bundleService({ entryPoints, outdir, outExtension = ".js",
     sourcesContent: false,
     logLevel,
     external: runtimeExternals,
+    metafile: true,
     // CommonJS dependencies call require() for node's built-ins and for the externals above.
     banner: {
       js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
@@ -45,12 +58,82 @@ export async function bundleService({ entryPoints, outdir, outExtension = ".js",
   });
 }
 
+/**
+ * Copies into `<outdir>/node_modules` the packages that the bundle imports at run time (the
+ * externals it actually references, less {@link embeddedOnlyExternals} and node's built-ins) with
+ * the closure of their `dependencies`, `optionalDependencies` and required `peerDependencies`, each
+ * found by node's lookup (the nearest `node_modules` up from the package that needs it) and placed
+ * at the same path below `node_modules`, without type declarations, source maps and Markdown. An optional package that is not installed (pg-native) is
+ * skipped; two versions that would land on one path are an error.
+ * @param {import("esbuild").Metafile} metafile esbuild's metafile of the bundle
+ * @param {string} outdir the bundle's folder
+ * @param {string} root the folder whose node_modules holds the installed packages
+ * @returns {string[]} the copied packages' paths below node_modules, sorted
+ */
+export function copyRuntimeDependencies(metafile, outdir, root) {
+  const wanted = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const { path, external } of output.imports) {
+      if (!external || isBuiltin(path)) continue;
+      const name = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0];
+      if (!embeddedOnlyExternals.includes(name)) wanted.add(name);
+    }
+  }
+  /** @type {Map<string, string>} path below node_modules -> source folder */
+  const placed = new Map();
+  const visit = (name, from, optional) => {
+    const dir = lookup(name, from, root);
+    if (!dir) {
+      if (optional) return;
+      throw new Error(`${name} (needed from ${relative(root, from) || "the bundle"}) is not installed`);
+    }
+    const rel = dir.slice(dir.lastIndexOf(`${sep}node_modules${sep}`) + 14);
+    const seen = placed.get(rel);
+    if (seen === dir) return;
+    if (seen) throw new Error(`two copies of ${rel}: ${relative(root, seen)} and ${relative(root, dir)}`);
+    placed.set(rel, dir);
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dep, dir, false);
+    for (const dep of Object.keys(manifest.optionalDependencies ?? {})) visit(dep, dir, true);
+    for (const dep of Object.keys(manifest.peerDependencies ?? {})) {
+      visit(dep, dir, manifest.peerDependenciesMeta?.[dep]?.optional === true);
+    }
+  };
+  for (const name of wanted) visit(name, root, name === "pg-native");
+  for (const [rel, dir] of placed) {
+    cpSync(dir, join(outdir, "node_modules", rel), {
+      recursive: true,
+      dereference: true,
+      // Nested node_modules are copied as packages of their own, when something needs them;
+      // type declarations, source maps and Markdown are not read at run time.
+      filter: (source) =>
+        !relative(dir, source).split(sep).includes("node_modules") && !/\.(d\.[cm]?ts|map|md)$/.test(source),
+    });
+  }
+  return [...placed.keys()].sort();
+}
+
+/** node's package lookup: `<from>/node_modules/<name>`, then each parent's, up to `root`. */
+function lookup(name, from, root) {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (dir === root || dir === dirname(dir)) return undefined;
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [outdir, ...entries] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const withRuntimeDeps = args[0] === "--runtime-deps";
+  const [outdir, ...entries] = withRuntimeDeps ? args.slice(1) : args;
   if (!outdir || entries.length === 0) {
     console.error("usage: node scripts/bundle.mjs <outdir> <name>=<entry.ts> ...");
     process.exit(2);
   }
   const entryPoints = Object.fromEntries(entries.map((e) => e.split("=")));
-  await bundleService({ entryPoints, outdir, logLevel: "info" });
+  const { metafile } = await bundleService({ entryPoints, outdir, logLevel: "info" });
+  if (withRuntimeDeps) {
+    const copied = copyRuntimeDependencies(metafile, outdir, process.cwd());
+    console.log(`runtime dependencies in ${join(outdir, "node_modules")}: ${copied.join(", ") || "none"}`);
+  }
 }
