@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# npm run test:containers: builds the four images from apps/*/Dockerfile, unchanged, with podman
+# and runc, on stand-in base images (standins.sh; no container registry is reachable here), then
+# runs test/images.test.ts against them and a throwaway PostgreSQL server on 127.0.0.1:55445.
+# Installs podman, runc and mmdebstrap from Debian when missing. Images and build layers stay in
+# podman's storage under ${TODO_CACHE_DIR:-$HOME/.cache/todo-platform}/podman, so a warm run
+# rebuilds only what changed. Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+T0=$SECONDS
+
+missing=()
+for tool in podman runc mmdebstrap; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if ((${#missing[@]} > 0)); then
+  ((EUID == 0)) || die "missing ${missing[*]}; run as root or: sudo apt-get install -y podman runc mmdebstrap"
+  log "installing ${missing[*]} with apt-get"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # Not crun (podman's default runtime in Debian): crun 1.8 fails on hybrid cgroup hierarchies.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc mmdebstrap \
+    uidmap >/dev/null
+fi
+podman_setup
+"$CONTAINERS_SRC/standins.sh"
+t_standins=$SECONDS
+
+cd "$REPO_ROOT"
+for app in backend notification-service recurring-task-service frontend; do
+  t=$SECONDS
+  args=(--build-arg "NODE_IMAGE=$NODE_STANDIN")
+  [[ $app == frontend ]] && args+=(--build-arg "NGINX_IMAGE=$NGINX_STANDIN")
+  # --network=host: the build stages' npm ci reaches the npm registry as this machine does.
+  # --layers: unchanged stages come from the cache.
+  if ! podman build --quiet --pull=never --layers --network=host -f "apps/$app/Dockerfile" "${args[@]}" \
+    -t "localhost/todo/$app:test" . >"$PODMAN_DIR/build-$app.log" 2>&1; then
+    tail -n 40 "$PODMAN_DIR/build-$app.log" >&2
+    die "podman build of apps/$app/Dockerfile failed; log: $PODMAN_DIR/build-$app.log"
+  fi
+  log "$app: built in $((SECONDS - t))s, $(podman image inspect --format '{{.Size}}' "localhost/todo/$app:test" |
+    awk '{printf "%.1f MB", $1/1e6}')"
+done
+t_built=$SECONDS
+
+status=0
+SERVICE_IMAGE_BUDGET_MB=$SERVICE_IMAGE_BUDGET_MB FRONTEND_IMAGE_BUDGET_MB=$FRONTEND_IMAGE_BUDGET_MB \
+  TEST_PG_PORT=55445 scripts/with-postgres.sh \
+  node --import tsx --test --test-concurrency=1 infrastructure/containers/test/images.test.ts || status=$?
+log "stand-ins $((t_standins - T0))s, builds $((t_built - t_standins))s, tests $((SECONDS - t_built))s"
+exit $status
