@@ -22,14 +22,15 @@ log() { printf '[containers %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # Podman's storage under the cache (images survive between runs: the layer cache makes a warm
-# build fast), and no registry to search: every image here is local.
+# build fast; its run state is per storage, so two cache dirs never share it), and no registry
+# to search: every image here is local.
 podman_setup() {
   mkdir -p "$PODMAN_DIR"
   cat >"$CONTAINERS_STORAGE_CONF" <<CONF
 [storage]
 driver = "overlay"
 graphroot = "$PODMAN_DIR/storage"
-runroot = "/run/todo-platform-podman"
+runroot = "/run/todo-platform-podman-$(printf %s "$PODMAN_DIR" | sha256sum | cut -c1-12)"
 CONF
   printf 'unqualified-search-registries = []\n' >"$CONTAINERS_REGISTRIES_CONF"
 }
