@@ -2,7 +2,7 @@
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
 import { openDatabase } from "@todo/db";
 import { createDaprTransport, databaseCheck, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
-import { closeOnSignals, createRegistry, createServer, loadOrExit } from "@todo/server";
+import { closeOnSignals, createRegistry, createServer, listenOrExit, loadOrExit } from "@todo/server";
 import { loadRecurringConfig } from "./config.ts";
 import { registerCronRoute } from "./cron-route.ts";
 import { createScheduler } from "./scheduler.ts";
@@ -36,7 +36,7 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeOnSignals(app.log, [
+const shutdown = closeOnSignals(app.log, [
   () => app.close(),
   () => scheduler.stop(),
   () => relay.stop(),
@@ -44,5 +44,5 @@ closeOnSignals(app.log, [
 ]);
 
 await relay.start();
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 app.log.info({ startup_ms: Math.round(performance.now() - startedAt) }, "recurring-task-service ready");

@@ -12,4 +12,4 @@ export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
 export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
-export { closeOnSignals } from "./shutdown.ts";
+export { closeOnSignals, listenFailure, listenOrExit } from "./shutdown.ts";
