@@ -5,7 +5,7 @@ import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
-import { closeOnSignals, createRegistry, listenOrExit, loadOrExit } from "@todo/server";
+import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
@@ -35,7 +35,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   plugins: [notifications.plugin],
   frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),

@@ -9,7 +9,7 @@ import {
   sidecarCheck,
 } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
-import { closeOnSignals, createRegistry, listenOrExit, loadOrExit } from "@todo/server";
+import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
 
@@ -40,7 +40,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   plugins: [
     notifications.plugin,

@@ -12,7 +12,14 @@ import {
   registerDaprSubscriptions,
   sidecarCheck,
 } from "@todo/events";
-import { closeOnSignals, createRegistry, createServer, listenOrExit, loadOrExit } from "@todo/server";
+import {
+  closeOnSignals,
+  createRegistry,
+  createServer,
+  listenOrExit,
+  loadOrExit,
+  serviceLogger,
+} from "@todo/server";
 import { loadServiceConfig } from "./config.ts";
 import { createNotificationService } from "./service.ts";
 
@@ -35,7 +42,7 @@ const service = createNotificationService({
 });
 const app = await createServer({
   service: "notification-service",
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   registry,
   readiness: [
     databaseCheck(database),
