@@ -1,4 +1,11 @@
-import { type ErrorCode, type FieldError, type Problem, ServiceError, statusByCode } from "@todo/contracts";
+import {
+  asSentence,
+  type ErrorCode,
+  type FieldError,
+  type Problem,
+  ServiceError,
+  statusByCode,
+} from "@todo/contracts";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 
@@ -69,7 +76,7 @@ export function registerProblemHandlers(
       const errors = error.validation.map((issue) => ({
         field:
           issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || error.validationContext || "body",
-        message: issue.message ?? "invalid",
+        message: asSentence(issue.message ?? "is not valid"),
       }));
       return sendProblem(
         request,
