@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import {
   asSentence,
   type ErrorCode,
@@ -9,19 +10,6 @@ import {
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 
-const titles: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
 export function problemBody(
   request: FastifyRequest,
   code: ErrorCode | string,
@@ -31,7 +19,8 @@ export function problemBody(
 ): Problem {
   return {
     type: `about:blank#${code}`,
-    title: titles[status] ?? "Error",
+    // The standard reason phrase of every status (Node's table), so no answer says just "Error".
+    title: STATUS_CODES[status] ?? "Error",
     status,
     code,
     ...(detail ? { detail } : {}),
