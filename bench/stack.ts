@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { stackPorts } from "../infrastructure/stack/test/ports.ts";
 
 const run = promisify(execFile);
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -16,13 +17,7 @@ export const stackDir = process.env.BENCH_STACK_DIR ?? join(tmpdir(), "todo-benc
 process.env.STACK_DIR = stackDir;
 export const logDir = join(stackDir, "logs");
 
-export const ports = Object.fromEntries(
-  readFileSync(join(stackScripts, "ports.env"), "utf8")
-    .split("\n")
-    .map((line) => /^([A-Z_]+)=(\d+)$/.exec(line.trim()))
-    .filter((m) => m !== null)
-    .map((m) => [m[1], Number(m[2])]),
-) as Record<string, number>;
+export const ports = stackPorts();
 
 export type AppId = "backend" | "notification-service" | "recurring-task-service";
 const prefixes: Record<AppId, string> = {

@@ -8,6 +8,14 @@ REPO_ROOT="$(cd "$STACK_SRC/../.." && pwd)"
 source "$STACK_SRC/versions.env"
 # shellcheck source=ports.env
 source "$STACK_SRC/ports.env"
+# STACK_PORT_OFFSET (default 0) moves every port of the plan, so a second stack (another clone,
+# another CI run) can run on the same machine; test/ports.ts applies the same offset.
+STACK_PORT_OFFSET="${STACK_PORT_OFFSET:-0}"
+[[ "$STACK_PORT_OFFSET" =~ ^[0-9]+$ ]] || { echo "STACK_PORT_OFFSET must be a whole number" >&2; exit 1; }
+for _port_var in $(sed -n 's/^\([A-Z_]*_PORT\)=.*/\1/p' "$STACK_SRC/ports.env"); do
+  printf -v "$_port_var" '%d' "$((${!_port_var} + STACK_PORT_OFFSET))"
+done
+unset _port_var
 
 CACHE_DIR="${TODO_CACHE_DIR:-$HOME/.cache/todo-platform}"
 STACK_DIR="${STACK_DIR:-$REPO_ROOT/.stack}"

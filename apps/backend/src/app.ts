@@ -10,7 +10,7 @@ import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
 import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
-import { frontendNotFoundPage, hasFrontend, serveFrontend } from "./static-frontend.ts";
+import { frontendNotFoundPage, hasFrontend, isFrontendRequest, serveFrontend } from "./static-frontend.ts";
 
 /** Routes another module serves through the backend (same auth, same /api prefix). */
 export interface BackendPlugin {
@@ -56,7 +56,9 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
     service: "backend",
-    ...(frontendDir ? { notFoundPage: frontendNotFoundPage(frontendDir) } : {}),
+    ...(frontendDir
+      ? { notFoundPage: frontendNotFoundPage(frontendDir), isQuietRequest: isFrontendRequest }
+      : {}),
     logger: deps.logger,
     registry,
     trustProxy: deps.trustProxy ?? false,

@@ -5,7 +5,7 @@ import { migrateToLatest, openDatabase } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
-import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
+import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
@@ -35,7 +35,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   plugins: [notifications.plugin],
   frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
@@ -55,7 +55,7 @@ const relay = new OutboxRelay({
 const scheduler = createScheduler({ db: database.db, log: app.log, registry, wakeAtNextDue: true });
 
 // Closing PGlite last flushes it to disk: nothing committed is lost.
-closeOnSignals(app.log, [
+const shutdown = closeOnSignals(app.log, [
   () => app.close(),
   () => scheduler.stop(),
   () => notifications.stop(),
@@ -68,7 +68,7 @@ await feed.start();
 await relay.start();
 await notifications.start();
 scheduler.startTimer(config.recurringTickMs);
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 app.log.info(
   { url: config.publicUrl, database: database.kind, startup_ms: Math.round(performance.now() - startedAt) },
   "todo platform ready (embedded mode)",

@@ -9,7 +9,7 @@ import {
   sidecarCheck,
 } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
-import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
+import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
 
@@ -40,7 +40,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   plugins: [
     notifications.plugin,
@@ -54,9 +54,14 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeOnSignals(app.log, [() => app.close(), () => relay.stop(), () => feed.stop(), () => database.close()]);
+const shutdown = closeOnSignals(app.log, [
+  () => app.close(),
+  () => relay.stop(),
+  () => feed.stop(),
+  () => database.close(),
+]);
 
 await feed.start();
 await relay.start();
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 app.log.info({ startup_ms: Math.round(performance.now() - startedAt) }, "backend ready");

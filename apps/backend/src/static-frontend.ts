@@ -37,3 +37,8 @@ function setHeaders(response: { setHeader(name: string, value: string): void }, 
     path.includes("/_next/static/") ? "public, max-age=31536000, immutable" : "no-cache",
   );
 }
+
+/** Whether a request is for the web app (a page or an asset) rather than the API, docs or probes. */
+export function isFrontendRequest(url: string): boolean {
+  return !/^\/(api|docs|healthz|readyz|metrics|mcp)(\/|\?|$)/.test(url);
+}

@@ -91,7 +91,16 @@ test("bad templates are 400 problems naming the field", async (t) => {
     assertProblem(reply, 400, "validation_failed");
     const fields = reply.body.errors.map((e: { field: string }) => e.field);
     assert.ok(fields.includes(field), `${JSON.stringify(body)} → ${JSON.stringify(reply.body.errors)}`);
+    // Sentences for people, not a validator's or a library's internals.
+    for (const { message } of reply.body.errors as { message: string }[]) {
+      assert.match(message, /^[A-Z"].*\.$/, message);
+      assert.doesNotMatch(message, /Too small|Constraint error|Invalid input|expected|got value/, message);
+    }
   }
+  const minute = await post({ ...base, recurrence_pattern: "custom", cron_expression: "61 * * * *" });
+  assert.deepEqual(minute.body.errors, [
+    { field: "cron_expression", message: 'The minute must be between 0 and 59 ("61" is not).' },
+  ]);
   assertProblem(
     await post({ ...base, recurrence_pattern: "daily", priority_id: 42 }),
     400,

@@ -11,7 +11,8 @@ export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:3100";
 /** Where Node's own calls go (the backend; the same origin once it serves the frontend). */
 export const API_URL = process.env.API_URL ?? BASE_URL;
 
-export const SCREENSHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+/** Screenshots go to an output folder git ignores; `npm run screenshots:update` copies them to docs/. */
+export const SCREENSHOTS = `${process.env.SCREENSHOT_DIR ?? fileURLToPath(new URL("../../../test-output/screenshots", import.meta.url))}/`;
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");

@@ -126,6 +126,10 @@ describe("notification UI against the API contract (stubbed in the browser)", ()
     await context.route("**/api/notifications/vapid-public-key", (route) =>
       json(route, { public_key: null }),
     );
+    // A server with e-mail (SMTP_URL) but no web push (no VAPID keys).
+    await context.route("**/api/notifications/channels", (route) =>
+      json(route, { in_app: true, email: true, push: false, webhook: true }),
+    );
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
   });

@@ -12,7 +12,14 @@ import {
   registerDaprSubscriptions,
   sidecarCheck,
 } from "@todo/events";
-import { closeOnSignals, createRegistry, createServer, loadOrExit } from "@todo/server";
+import {
+  closeOnSignals,
+  createRegistry,
+  createServer,
+  listenOrExit,
+  loadOrExit,
+  serviceLogger,
+} from "@todo/server";
 import { loadServiceConfig } from "./config.ts";
 import { createNotificationService } from "./service.ts";
 
@@ -35,7 +42,7 @@ const service = createNotificationService({
 });
 const app = await createServer({
   service: "notification-service",
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   registry,
   readiness: [
     databaseCheck(database),
@@ -52,7 +59,7 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeOnSignals(app.log, [
+const shutdown = closeOnSignals(app.log, [
   () => app.close(),
   () => service.stop(),
   () => relay.stop(),
@@ -61,7 +68,7 @@ closeOnSignals(app.log, [
 
 await relay.start();
 await service.start();
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 app.log.info(
   {
     email: config.notification.email ? "on" : "off",

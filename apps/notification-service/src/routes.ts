@@ -5,6 +5,7 @@ import {
   DeliveryList,
   ListNotificationsQuery,
   Notification,
+  NotificationChannels,
   NotificationList,
   NotificationParams,
   NotificationPreferences,
@@ -211,8 +212,20 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
 /** Registered at the root without authentication. */
 export function publicNotificationRoutes(
   app: FastifyInstance,
-  deps: Pick<RouteDeps, "vapidPublicKey">,
+  deps: Pick<RouteDeps, "vapidPublicKey"> & { channels: NotificationChannels },
 ): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    "/api/notifications/channels",
+    {
+      schema: {
+        tags: ["notifications"],
+        summary: "Which channels this server delivers on (e-mail needs SMTP_URL, push the VAPID keys)",
+        security: [],
+        response: { 200: NotificationChannels },
+      },
+    },
+    async () => deps.channels,
+  );
   app.withTypeProvider<ZodTypeProvider>().get(
     "/api/notifications/vapid-public-key",
     {

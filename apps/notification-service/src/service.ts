@@ -132,7 +132,15 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         log,
       }),
     publicRoutes: (app) =>
-      publicNotificationRoutes(app, { vapidPublicKey: deps.config.push?.publicKey ?? null }),
+      publicNotificationRoutes(app, {
+        vapidPublicKey: deps.config.push?.publicKey ?? null,
+        channels: {
+          in_app: true,
+          email: deps.config.email !== null,
+          push: deps.config.push !== null,
+          webhook: true,
+        },
+      }),
     readiness,
   };
 

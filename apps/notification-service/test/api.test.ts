@@ -302,6 +302,7 @@ test("push subscriptions: saved (again), deleted by endpoint; the VAPID public k
   const { api, vapid } = await buildPushApi(t);
   const key = await api.request("GET", "/api/notifications/vapid-public-key");
   assert.deepEqual([key.status, key.body], [200, { public_key: vapid.publicKey }]);
+  assert.equal((await api.request("GET", "/api/notifications/channels")).body.push, true);
 
   const ada = await api.signUp();
   const path = `/api/${ada.userId}/push-subscriptions`;
@@ -343,10 +344,15 @@ test("push subscriptions: saved (again), deleted by endpoint; the VAPID public k
   );
 });
 
-test("without VAPID keys the public key is null", async (t) => {
+test("without VAPID keys or SMTP_URL the public key is null and the server says push and e-mail are off", async (t) => {
   const api = await buildApi(t);
   const key = await api.request("GET", "/api/notifications/vapid-public-key");
   assert.deepEqual([key.status, key.body], [200, { public_key: null }]);
+  const channels = await api.request("GET", "/api/notifications/channels");
+  assert.deepEqual(
+    [channels.status, channels.body],
+    [200, { in_app: true, email: false, push: false, webhook: true }],
+  );
 });
 
 test("isolation: another user's path is 403, another user's notification or webhook is 404, no token is 401", async (t) => {

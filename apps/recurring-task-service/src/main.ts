@@ -2,7 +2,14 @@
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
 import { openDatabase } from "@todo/db";
 import { createDaprTransport, databaseCheck, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
-import { closeOnSignals, createRegistry, createServer, loadOrExit } from "@todo/server";
+import {
+  closeOnSignals,
+  createRegistry,
+  createServer,
+  listenOrExit,
+  loadOrExit,
+  serviceLogger,
+} from "@todo/server";
 import { loadRecurringConfig } from "./config.ts";
 import { registerCronRoute } from "./cron-route.ts";
 import { createScheduler } from "./scheduler.ts";
@@ -13,7 +20,7 @@ const database = await openDatabase(config.database);
 const registry = createRegistry("recurring-task-service");
 const app = await createServer({
   service: "recurring-task-service",
-  logger: { level: config.logLevel },
+  logger: serviceLogger(config.logLevel),
   registry,
   readiness: [databaseCheck(database), sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)],
 });
@@ -36,7 +43,7 @@ const relay = new OutboxRelay({
   registry,
 });
 
-closeOnSignals(app.log, [
+const shutdown = closeOnSignals(app.log, [
   () => app.close(),
   () => scheduler.stop(),
   () => relay.stop(),
@@ -44,5 +51,5 @@ closeOnSignals(app.log, [
 ]);
 
 await relay.start();
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 app.log.info({ startup_ms: Math.round(performance.now() - startedAt) }, "recurring-task-service ready");

@@ -2,24 +2,19 @@
 // end-to-end tests. Each app runs as its own process, logging into $STACK_DIR/logs/app-*.log.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { openSync, readFileSync } from "node:fs";
+import { openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { migrateToLatest, openDatabase } from "@todo/db";
 import pg from "pg";
+import { stackPorts } from "./ports.ts";
 
 const run = promisify(execFile);
 export const stackSrc = fileURLToPath(new URL("..", import.meta.url));
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export const stackDir = process.env.STACK_DIR ?? `${repoRoot}.stack`;
 
-export const ports = Object.fromEntries(
-  readFileSync(`${stackSrc}/ports.env`, "utf8")
-    .split("\n")
-    .map((line) => /^([A-Z_]+)=(\d+)$/.exec(line.trim()))
-    .filter((m) => m !== null)
-    .map((m) => [m[1], Number(m[2])]),
-) as Record<string, number>;
+export const ports = stackPorts();
 
 export type AppId = "backend" | "notification-service" | "recurring-task-service";
 const prefixes: Record<AppId, string> = {

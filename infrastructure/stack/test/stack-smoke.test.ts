@@ -5,21 +5,15 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { stackPorts } from "./ports.ts";
 
 const run = promisify(execFile);
 const stackDir = fileURLToPath(new URL("..", import.meta.url));
-const ports = Object.fromEntries(
-  readFileSync(`${stackDir}/ports.env`, "utf8")
-    .split("\n")
-    .map((line) => /^([A-Z_]+)=(\d+)$/.exec(line.trim()))
-    .filter((m) => m !== null)
-    .map((m) => [m[1], Number(m[2])]),
-) as Record<string, number>;
+const ports = stackPorts();
 
 const publisher = `http://127.0.0.1:${ports.BACKEND_DAPR_HTTP_PORT}`;
 const subscriberSidecar = `http://127.0.0.1:${ports.NOTIFICATION_DAPR_HTTP_PORT}`;

@@ -3,7 +3,7 @@ import { z } from "zod";
 // The shapes of Better Auth's email endpoints that our clients rely on.
 export const SignUpBody = z.object({
   email: z.email(),
-  password: z.string().min(8, "at least 8 characters").max(128),
+  password: z.string().min(8).max(128),
   name: z.string().trim().min(1).max(100),
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;

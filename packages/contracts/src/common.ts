@@ -13,8 +13,8 @@ export const DateTime = z.iso.datetime({ offset: true });
 export const InputDateTime = DateTime.refine((value) => {
   const year = new Date(value).getUTCFullYear();
   return year >= 1000 && year <= 9999;
-}, "must be between the years 1000 and 9999 (UTC)");
-export const HexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, "must be a hex color like #3B82F6");
+}, "Must be between the years 1000 and 9999 (UTC).");
+export const HexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, "Must be a hex color, like #3B82F6.");
 
 export function isTimeZone(value: string): boolean {
   try {
@@ -24,7 +24,11 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
-export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, "unknown IANA time zone");
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, "Must be an IANA time zone, like Europe/Paris.");
 
 export const UserParams = z.object({ user_id: z.string() });
 export const UserItemParams = UserParams.extend({ id: Id });

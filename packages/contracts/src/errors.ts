@@ -5,16 +5,30 @@ export const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
   invalid_reference: 400,
   unauthorized: 401,
+  invalid_credentials: 401,
   forbidden: 403,
+  invalid_origin: 403,
   not_found: 404,
   conflict: 409,
   tag_name_taken: 409,
+  email_taken: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
 };
+
+/**
+ * A field's message as a sentence: first letter capitalised, a full stop at the end unless it
+ * already ends with punctuation. One rule for every verb's messages ("already taken" → "Already taken.").
+ */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === "") return trimmed;
+  const capitalised = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
 
 /** A failure the caller can act on. Each transport maps it once (HTTP status, Dapr outcome). */
 export class ServiceError extends Error {
@@ -25,7 +39,7 @@ export class ServiceError extends Error {
     super(message);
     this.name = "ServiceError";
     this.code = code;
-    this.errors = errors;
+    this.errors = errors?.map((e) => ({ field: e.field, message: asSentence(e.message) }));
   }
 
   get status(): number {

@@ -1,5 +1,6 @@
 export * from "./auth.ts";
 export * from "./common.ts";
+export * from "./error-map.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./notifications.ts";

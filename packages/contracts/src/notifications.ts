@@ -106,5 +106,13 @@ export const PushSubscriptionBody = z.strictObject({
 export const PushSubscriptionInfo = z.object({ endpoint: z.string(), created_at: DateTime });
 export const DeletePushSubscriptionBody = z.strictObject({ endpoint: z.url().max(2000) });
 export const VapidPublicKey = z.object({ public_key: z.string().nullable() });
+/** Which channels this server can deliver on: e-mail needs SMTP_URL, web push the VAPID keys. */
+export const NotificationChannels = z.object({
+  in_app: z.boolean(),
+  email: z.boolean(),
+  push: z.boolean(),
+  webhook: z.boolean(),
+});
+export type NotificationChannels = z.infer<typeof NotificationChannels>;
 
 export const NotificationParams = z.object({ user_id: z.string(), id: Id });

@@ -6,7 +6,7 @@ export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
 export const CatchUpPolicy = z.enum(["latest", "all"]);
 
 const templateFields = {
-  template_title: z.string().trim().min(1, "must not be empty").max(200),
+  template_title: z.string().trim().min(1).max(200),
   template_description: z.string().max(10_000).nullable().optional(),
   recurrence_pattern: RecurrencePattern,
   /** Five-field cron, required for the custom pattern. */

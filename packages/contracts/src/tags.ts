@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DateTime, HexColor, Id } from "./common.ts";
 
-export const TagName = z.string().trim().min(1, "must not be empty").max(50);
+export const TagName = z.string().trim().min(1).max(50);
 
 export const TagSummary = z.object({ id: z.number().int(), name: z.string(), color: HexColor });
 export type TagSummary = z.infer<typeof TagSummary>;
@@ -14,7 +14,7 @@ export const CreateTagBody = z.strictObject({ name: TagName, color: HexColor.opt
 export type CreateTagBody = z.infer<typeof CreateTagBody>;
 export const UpdateTagBody = z
   .strictObject({ name: TagName.optional(), color: HexColor.optional() })
-  .refine((b) => b.name !== undefined || b.color !== undefined, "give name or color");
+  .refine((b) => b.name !== undefined || b.color !== undefined, "Give a name or a color.");
 export type UpdateTagBody = z.infer<typeof UpdateTagBody>;
 
 export const TagParams = z.object({ user_id: z.string(), tag_id: Id });

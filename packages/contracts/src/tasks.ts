@@ -3,17 +3,17 @@ import { BodyId, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
 import { Priority } from "./priorities.ts";
 import { TagSummary } from "./tags.ts";
 
-export const TaskTitle = z.string().trim().min(1, "must not be empty").max(200);
+export const TaskTitle = z.string().trim().min(1).max(200);
 export const TaskDescription = z.string().max(10_000).nullable();
 /** Minutes before the due date; at most a year. */
 export const ReminderOffsets = z
   .array(z.number().int().min(0).max(525_600))
   .max(10)
-  .refine((offsets) => new Set(offsets).size === offsets.length, "offsets must be distinct");
+  .refine((offsets) => new Set(offsets).size === offsets.length, "Each offset may appear only once.");
 export const TagIds = z
   .array(BodyId)
   .max(20)
-  .refine((ids) => new Set(ids).size === ids.length, "tag ids must be distinct");
+  .refine((ids) => new Set(ids).size === ids.length, "Each tag may appear only once.");
 
 export const CreateTaskBody = z.strictObject({
   title: TaskTitle,

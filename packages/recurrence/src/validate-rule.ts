@@ -56,7 +56,7 @@ export function inspectRule(rule: RecurrenceRule): InspectedRule {
   } else if (isCustom) {
     const parsed = parseCron(rule.cronExpression ?? "", zone === null ? "UTC" : rule.timezone);
     if (parsed.ok) cron = parsed.expression;
-    else problems.push({ field: "cron_expression", message: `invalid cron expression: ${parsed.message}` });
+    else problems.push({ field: "cron_expression", message: parsed.message });
   } else if (hasCron) {
     problems.push({ field: "cron_expression", message: "only applies to custom rules" });
   }

@@ -1,10 +1,38 @@
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
 import { registerProblemHandlers } from "./problem.ts";
+
+/** Fastify's request lines, at debug instead of info for the requests `isQuiet` matches (unless they fail). */
+class QuietRequestsLogController extends LogController {
+  constructor(private readonly isQuiet: (url: string) => boolean) {
+    super();
+  }
+
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>) {
+    if (!this.isQuiet(request.url)) return super.incomingRequest(request, reply, metadata);
+    request.log.debug({ req: request }, "incoming request");
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ) {
+    if (error || !this.isQuiet(request.url)) return super.requestCompleted(error, request, reply, metadata);
+    reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, "request completed");
+  }
+}
 
 export interface ServerOptions {
   service: string;
@@ -12,6 +40,8 @@ export interface ServerOptions {
   registry: Registry;
   readiness: ReadinessCheck[];
   trustProxy?: boolean;
+  /** Requests logged only at debug (the web app's files), so a page load is not a screenful. */
+  isQuietRequest?: (url: string) => boolean;
   /** The HTML page for browser paths that match no route. */
   notFoundPage?: () => Promise<Buffer | null>;
   /** Serve the OpenAPI document at /docs/json and its UI at /docs. */
@@ -20,8 +50,10 @@ export interface ServerOptions {
 
 /** The Fastify instance every service starts from: zod schemas, problem+json, health, metrics. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const isQuiet = options.isQuietRequest;
   const app = Fastify({
     logger: options.logger,
+    ...(isQuiet ? { logController: new QuietRequestsLogController(isQuiet) } : {}),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),

@@ -10,6 +10,7 @@ export {
 } from "./config.ts";
 export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
+export { serviceLogger } from "./logger.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
 export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
-export { closeOnSignals } from "./shutdown.ts";
+export { closeOnSignals, listenFailure, listenOrExit } from "./shutdown.ts";

@@ -1,19 +1,14 @@
-import { type ErrorCode, type FieldError, type Problem, ServiceError, statusByCode } from "@todo/contracts";
+import { STATUS_CODES } from "node:http";
+import {
+  asSentence,
+  type ErrorCode,
+  type FieldError,
+  type Problem,
+  ServiceError,
+  statusByCode,
+} from "@todo/contracts";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-
-const titles: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
 
 export function problemBody(
   request: FastifyRequest,
@@ -24,7 +19,8 @@ export function problemBody(
 ): Problem {
   return {
     type: `about:blank#${code}`,
-    title: titles[status] ?? "Error",
+    // The standard reason phrase of every status (Node's table), so no answer says just "Error".
+    title: STATUS_CODES[status] ?? "Error",
     status,
     code,
     ...(detail ? { detail } : {}),
@@ -69,7 +65,7 @@ export function registerProblemHandlers(
       const errors = error.validation.map((issue) => ({
         field:
           issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || error.validationContext || "body",
-        message: issue.message ?? "invalid",
+        message: asSentence(issue.message ?? "is not valid"),
       }));
       return sendProblem(
         request,

@@ -1,4 +1,12 @@
-import { AuthResult, type ErrorCode, Problem, SignInBody, SignUpBody } from "@todo/contracts";
+import {
+  AuthResult,
+  asSentence,
+  type ErrorCode,
+  Problem,
+  SignInBody,
+  SignUpBody,
+  statusByCode,
+} from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { problemBody } from "@todo/server";
 import { fromNodeHeaders } from "better-auth/node";
@@ -28,6 +36,62 @@ const statusCodes: Record<number, ErrorCode> = {
   422: "validation_failed",
   429: "rate_limited",
 };
+
+/** Better Auth's error codes that a client acts on, as our codes, with the field and a sentence. */
+const authErrors: Record<string, { code: ErrorCode; field?: string; message: string }> = {
+  USER_ALREADY_EXISTS: {
+    code: "email_taken",
+    field: "email",
+    message: "An account with this e-mail address already exists; sign in instead.",
+  },
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: {
+    code: "email_taken",
+    field: "email",
+    message: "An account with this e-mail address already exists; sign in instead.",
+  },
+  INVALID_EMAIL_OR_PASSWORD: { code: "invalid_credentials", message: "Wrong e-mail address or password." },
+  INVALID_EMAIL: { code: "validation_failed", field: "email", message: "Must be an e-mail address." },
+  PASSWORD_TOO_SHORT: {
+    code: "validation_failed",
+    field: "password",
+    message: "Must be at least 8 characters.",
+  },
+  PASSWORD_TOO_LONG: {
+    code: "validation_failed",
+    field: "password",
+    message: "Must be at most 128 characters.",
+  },
+  INVALID_ORIGIN: {
+    code: "invalid_origin",
+    message: "This server accepts sign-in only from the address in its PUBLIC_URL.",
+  },
+};
+
+/**
+ * Better Auth's error answer (`{code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message}`, 422) as
+ * the API's problem+json: one of our codes, its status and title, a sentence, the field if any.
+ */
+function authProblem(request: FastifyRequest, status: number, text: string): Problem {
+  let message: string | undefined;
+  let authCode: string | undefined;
+  try {
+    const parsed = JSON.parse(text) as { message?: string; code?: string };
+    message = parsed.message;
+    authCode = parsed.code;
+  } catch {}
+  const known = authCode ? authErrors[authCode] : undefined;
+  if (known) {
+    return problemBody(
+      request,
+      known.code,
+      statusByCode[known.code],
+      known.message,
+      known.field ? [{ field: known.field, message: known.message }] : undefined,
+    );
+  }
+  if (status >= 500) return problemBody(request, "internal_error", 500);
+  return problemBody(request, statusCodes[status] ?? "bad_request", status, message && asSentence(message));
+}
 
 /** Hands a request to Better Auth and its answer back, errors rewritten as problem+json. */
 async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: FastifyReply) {
@@ -59,23 +123,14 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
   if (response.status < 400) return reply.send(isJson && text.length > 0 ? JSON.parse(text) : text);
 
-  let message = response.statusText;
-  let authCode: string | undefined;
-  try {
-    const parsed = JSON.parse(text) as { message?: string; code?: string };
-    message = parsed.message ?? message;
-    authCode = parsed.code?.toLowerCase();
-  } catch {}
-  const code = authCode ?? statusCodes[response.status] ?? "internal_error";
-  return reply
-    .type("application/problem+json")
-    .send(problemBody(request, code, response.status, response.status >= 500 ? undefined : message));
+  const problem = authProblem(request, response.status, text);
+  return reply.code(problem.status).type("application/problem+json").send(problem);
 }
 
 export function registerAuth(app: FastifyInstance, auth: Auth): void {
   app.decorateRequest("user", null);
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const errors = { 400: Problem, 401: Problem, 422: Problem, 429: Problem };
+  const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 429: Problem };
 
   // The two endpoints clients rely on get schemas (and so docs and problem+json validation).
   typed.post(

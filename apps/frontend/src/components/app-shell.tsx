@@ -26,9 +26,9 @@ function LiveIndicator() {
   );
 }
 
-export function AppShell({ children }: { children: ReactNode }) {
+/** The bar at the top of every page, the 404 page's too: brand and navigation; `children` on the right. */
+export function SiteHeader({ children }: { children?: ReactNode }) {
   const pathname = usePathname();
-  const { user, signOut } = useSession();
   const current = (href: string) => pathname === href || pathname === href.slice(0, -1);
   return (
     <>
@@ -50,17 +50,26 @@ export function AppShell({ children }: { children: ReactNode }) {
             ))}
           </ul>
         </nav>
-        <div className="header-tools">
-          <LiveIndicator />
-          <NotificationBell />
-          <span className="user-name" title={user.email}>
-            {user.name}
-          </span>
-          <button type="button" className="button button-quiet" onClick={() => void signOut()}>
-            Sign out
-          </button>
-        </div>
+        {children ? <div className="header-tools">{children}</div> : null}
       </header>
+    </>
+  );
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const { user, signOut } = useSession();
+  return (
+    <>
+      <SiteHeader>
+        <LiveIndicator />
+        <NotificationBell />
+        <span className="user-name" title={user.email}>
+          {user.name}
+        </span>
+        <button type="button" className="button button-quiet" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </SiteHeader>
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>

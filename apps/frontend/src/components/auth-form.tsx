@@ -18,16 +18,14 @@ function safeNext(value: string | null): string {
 
 function friendly(error: unknown): FieldErrors {
   if (error instanceof ApiError) {
-    if (error.code === "user_already_exists" || error.status === 422) {
-      return { email: "An account with this email already exists. Sign in instead." };
-    }
-    if (error.status === 401) return { "": "Wrong email or password." };
+    if (error.code === "invalid_credentials") return { "": "Wrong email or password." };
     if (error.status === 429) return { "": "Too many attempts. Wait a minute and try again." };
     // Better Auth refuses an Origin other than the server's PUBLIC_URL (localhost vs 127.0.0.1, say).
     if (error.code === "invalid_origin") {
       return { "": `This server expects to be opened at another address than ${window.location.origin}.` };
     }
   }
+  // The rest (email_taken, bad fields) names its field, which the form shows beside it.
   return apiErrors(error, FIELDS);
 }
 

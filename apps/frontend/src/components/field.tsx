@@ -17,8 +17,23 @@ interface FieldProps {
   children: (control: ControlProps) => ReactNode;
 }
 
-/** A labelled control with its hint and its error, both tied to it for screen readers. */
-export function Field({ id, name, label, error, hint, className, children }: FieldProps) {
+const plain = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, "")
+    .trim();
+
+/** Whether an error message already says what the hint says ("At least 8 characters."). */
+function repeats(error: string | undefined, hint: ReactNode): boolean {
+  return typeof hint === "string" && error !== undefined && plain(error).includes(plain(hint));
+}
+
+/**
+ * A labelled control with its hint and its error, both tied to it for screen readers; a hint the
+ * error repeats is left out, so one thing is not said twice.
+ */
+export function Field({ id, name, label, error, hint: givenHint, className, children }: FieldProps) {
+  const hint = repeats(error, givenHint) ? undefined : givenHint;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { NotificationPreferences } from "@todo/contracts";
+import type { NotificationChannels, NotificationPreferences } from "@todo/contracts";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import {
@@ -31,9 +31,14 @@ const EVENT_LABELS: Record<EventType, string> = {
 };
 const EVENT_TYPES = Object.keys(EVENT_LABELS) as EventType[];
 const CHANNELS = [
-  { key: "in_app", label: "In app" },
-  { key: "email", label: "Email" },
-  { key: "push", label: "Push" },
+  { key: "in_app", label: "In app", enable: "" },
+  { key: "email", label: "Email", enable: "set SMTP_URL (and MAIL_FROM) on the server and restart it" },
+  {
+    key: "push",
+    label: "Push",
+    enable:
+      "set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY on the server (npm run vapid:generate -w @todo/notification-service makes a pair) and restart it",
+  },
 ] as const;
 type Channel = (typeof CHANNELS)[number]["key"];
 
@@ -67,6 +72,7 @@ function PreferencesSection() {
   const { api } = useSession();
   const announce = useAnnounce();
   const [prefs, setPrefs] = useState<Prefs | null>(null);
+  const offered = useOfferedChannels();
   const [status, setStatus] = useState<"loading" | "ready" | "unavailable" | "error">("loading");
   const [error, setError] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
@@ -85,7 +91,10 @@ function PreferencesSection() {
       });
   }, [api]);
 
-  const checked = (type: EventType, channel: Channel) => prefs?.[type]?.[channel] ?? false;
+  const isOff = (channel: Channel) => offered !== null && !offered[channel];
+  const checked = (type: EventType, channel: Channel) =>
+    !isOff(channel) && (prefs?.[type]?.[channel] ?? false);
+  const off = CHANNELS.filter((c) => isOff(c.key));
   const toggle = (type: EventType, channel: Channel) => {
     setSaved(false);
     setPrefs(
@@ -133,8 +142,9 @@ function PreferencesSection() {
                 <tr>
                   <th scope="col">Event</th>
                   {CHANNELS.map((c) => (
-                    <th scope="col" key={c.key}>
+                    <th scope="col" key={c.key} id={`channel-${c.key}`}>
                       {c.label}
+                      {isOff(c.key) ? <span className="muted"> (off)</span> : null}
                     </th>
                   ))}
                 </tr>
@@ -149,6 +159,8 @@ function PreferencesSection() {
                           type="checkbox"
                           aria-label={`${EVENT_LABELS[type]}: ${c.label}`}
                           checked={checked(type, c.key)}
+                          disabled={isOff(c.key)}
+                          aria-describedby={isOff(c.key) ? `channel-${c.key}-off` : undefined}
                           onChange={() => toggle(type, c.key)}
                         />
                       </td>
@@ -158,6 +170,11 @@ function PreferencesSection() {
               </tbody>
             </table>
           </div>
+          {off.map((c) => (
+            <p key={c.key} id={`channel-${c.key}-off`} className="muted" data-channel-off={c.key}>
+              {c.label} is not set up on this server, so it cannot be chosen. To turn it on, {c.enable}.
+            </p>
+          ))}
           <FormError message={error} />
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={saving}>
@@ -169,6 +186,18 @@ function PreferencesSection() {
       ) : null}
     </section>
   );
+}
+
+/** What this server delivers on; null until known (or when it cannot say: everything stays choosable). */
+function useOfferedChannels(): NotificationChannels | null {
+  const [channels, setChannels] = useState<NotificationChannels | null>(null);
+  useEffect(() => {
+    publicApi
+      .notificationChannels()
+      .then(setChannels)
+      .catch(() => setChannels(null));
+  }, []);
+  return channels;
 }
 
 function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {

@@ -9,6 +9,7 @@ import type {
   FieldError,
   ListTasksQuery,
   Notification,
+  NotificationChannels,
   NotificationList,
   NotificationPreferences,
   Preview,
@@ -141,6 +142,7 @@ export const publicApi = {
   priorities: async (): Promise<Priority[]> =>
     (await call<{ items: Priority[] }>("GET", "/api/priorities")).items,
   vapidPublicKey: () => call<{ public_key: string | null }>("GET", "/api/notifications/vapid-public-key"),
+  notificationChannels: () => call<NotificationChannels>("GET", "/api/notifications/channels"),
 };
 
 /** Every call below goes to /api/{user_id}/…, the signed-in user's own resources. */

@@ -1,0 +1,27 @@
+import type { FastifyServerOptions } from "fastify";
+import pinoPretty from "pino-pretty";
+import type { z } from "zod";
+import type { LogLevel } from "./config.ts";
+
+/**
+ * Fastify's logger options for a service: JSON lines (what log collectors read) unless `pretty`,
+ * which defaults to whether stdout is a terminal; then pino-pretty prints one readable line per
+ * entry. `destination` replaces stdout (tests).
+ */
+export function serviceLogger(
+  level: z.infer<typeof LogLevel>,
+  options: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+): FastifyServerOptions["logger"] {
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  if (!pretty) return options.destination ? { level, stream: options.destination } : { level };
+  const stream = pinoPretty({
+    colorize: options.destination === undefined,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname",
+    singleLine: true,
+    // Synchronous, so the last lines before an exit are not lost.
+    sync: true,
+    ...(options.destination ? { destination: options.destination } : {}),
+  });
+  return { level, stream };
+}
