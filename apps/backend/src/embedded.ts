@@ -37,6 +37,7 @@ const { app } = await buildBackend({
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
+  maxActiveTemplates: config.maxActiveTemplates,
   plugins: [notifications.plugin],
   frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
 });
@@ -67,8 +68,10 @@ closeOnSignals(app.log, [
 await feed.start();
 await relay.start();
 await notifications.start();
-scheduler.startTimer(config.recurringTickMs);
+// Requests first: the scheduler starts once the server listens, and each tick has a budget, so
+// work pending from before a restart (a long catch-up) cannot hold up readiness.
 await app.listen({ port: config.port, host: config.host });
+scheduler.startTimer(config.recurringTickMs);
 app.log.info(
   { url: config.publicUrl, database: database.kind, startup_ms: Math.round(performance.now() - startedAt) },
   "todo platform ready (embedded mode)",

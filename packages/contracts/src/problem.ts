@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   "conflict",
   "tag_name_taken",
   "payload_too_large",
+  "limit_exceeded",
   "unsupported_media_type",
   "rate_limited",
   "internal_error",
