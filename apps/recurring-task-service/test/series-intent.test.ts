@@ -265,3 +265,27 @@ test("five minutely templates 200 minutes behind: each tick stops at its budget,
     assert.equal(new Set(instances.map((i) => i.occurrence_at?.getTime())).size, 201);
   }
 });
+
+test("a series switched to repeat from completion, or resumed, goes on from a completion made meanwhile", async (t) => {
+  const { database, ctx } = await setup(t);
+  const now = new Date();
+  const template = await createRecurringTask(
+    ctx,
+    {
+      template_title: "Stretch",
+      recurrence_pattern: "daily",
+      next_occurrence: at(now, -MINUTE).toISOString(),
+    },
+    at(now, -2 * MINUTE),
+  );
+  await runRecurringTick(database.db, quietLog, now);
+  const [first] = await instancesOf(database, template.id);
+  await updateRecurringTask(ctx, template.id, { is_active: false });
+  await updateTask(ctx, first!.id, { completed: true });
+  await updateRecurringTask(ctx, template.id, { repeat_from: "completion" });
+  assert.equal((await instancesOf(database, template.id)).length, 1, "paused: nothing yet");
+  await updateRecurringTask(ctx, template.id, { is_active: true });
+  const instances = await instancesOf(database, template.id);
+  assert.equal(instances.length, 2, "resumed: the next one, from now");
+  assert.ok(instances[1]!.due_date!.getTime() > now.getTime());
+});

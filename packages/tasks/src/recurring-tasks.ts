@@ -366,7 +366,10 @@ export async function updateRecurringTask(
       .where("user_id", "=", ctx.userId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (diff.resumed && row.repeat_from === "completion") await resumeCompletionSeries(tx, row, now);
+    // Resumed, or switched to repeat from completion: a latest instance completed meanwhile makes the next one now.
+    const completionNow = diff.resumed || diff.plain.includes("repeat_from");
+    if (completionNow && row.is_active && row.repeat_from === "completion")
+      await resumeCompletionSeries(tx, row, now);
     return toRecurringTask(row);
   });
 }
