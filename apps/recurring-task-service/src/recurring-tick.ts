@@ -25,6 +25,12 @@ export const MAX_CATCH_UP = 10;
 const BATCH_SIZE = 25;
 
 /**
+ * Instances per transaction at most (one template's catch-up may pass it): on PGlite's one
+ * connection every request waits for the batch in progress, so batches stay short.
+ */
+export const MAX_BATCH_ROWS = 25;
+
+/**
  * What one tick may spend before it leaves the rest to the next: instances created and wall time.
  * Between batches the tick yields to the event loop, so requests waiting on the process (and, on
  * PGlite, on its one connection) are served between batches, not after the whole backlog.
@@ -130,9 +136,14 @@ async function claimLoop(
         if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
         const templates = await query.execute();
         const plans: Plan[] = [];
+        let rows = 0;
         for (const template of templates) {
+          // A short transaction: past MAX_BATCH_ROWS the rest are left (unlocked at the commit) for the next batch.
+          if (rows >= MAX_BATCH_ROWS) break;
           try {
-            plans.push(planTemplate(template, now));
+            const plan = planTemplate(template, now);
+            rows += plan.due.length;
+            plans.push(plan);
           } catch (error) {
             // Left as it was (its lock goes with the commit); the others go ahead.
             templateFailed(log, result, failedIds, template.id, error);

@@ -1,9 +1,11 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database } from "@todo/db";
 import { recordEvent } from "@todo/events";
 import { DEFAULT_REMINDER_OFFSETS, loadTask, reminderWindowOpen } from "@todo/tasks";
 import type { Kysely } from "kysely";
 
-const BATCH = 100;
+/** Tasks per transaction: short, so requests waiting on the database (PGlite has one connection) get in between. */
+const BATCH = 25;
 
 /**
  * Emits task.due.approaching for tasks whose reminder time has come: once per task, offset and
@@ -67,5 +69,6 @@ export async function runReminderTick(db: Kysely<Database>, now = new Date()): P
     });
     emitted += count;
     if (!more) return emitted;
+    await yieldToEventLoop();
   }
 }

@@ -11,7 +11,7 @@ import {
   updateRecurringTask,
   updateTask,
 } from "@todo/tasks";
-import { MAX_CATCH_UP, runRecurringTick } from "../src/recurring-tick.ts";
+import { MAX_BATCH_ROWS, MAX_CATCH_UP, runRecurringTick } from "../src/recurring-tick.ts";
 import { runReminderTick } from "../src/reminder-tick.ts";
 import { createUser, instancesOf, quietLog } from "./fixtures.ts";
 
@@ -247,7 +247,8 @@ test("five minutely templates 200 minutes behind: each tick stops at its budget,
     maxInstances: 1,
     maxMs: Number.POSITIVE_INFINITY,
   });
-  assert.equal(first.created, 5 * MAX_CATCH_UP, "one batch, each template capped");
+  // One short batch: templates of MAX_CATCH_UP each until MAX_BATCH_ROWS is reached, then the budget stops the tick.
+  assert.equal(first.created, Math.ceil(MAX_BATCH_ROWS / MAX_CATCH_UP) * MAX_CATCH_UP);
   assert.equal(first.exhausted, true);
   let ticks = 1;
   for (;;) {
@@ -264,6 +265,16 @@ test("five minutely templates 200 minutes behind: each tick stops at its budget,
     assert.equal(instances.length, 201, "every minute from 200 minutes ago to now, once");
     assert.equal(new Set(instances.map((i) => i.occurrence_at?.getTime())).size, 201);
   }
+  const reminded = await database.db
+    .selectFrom("tasks")
+    .select("occurrence_at")
+    .where("next_reminder_at", "is not", null)
+    .execute();
+  assert.deepEqual(
+    reminded.map((r) => r.occurrence_at?.toISOString()),
+    Array(5).fill(now.toISOString()),
+    "only the latest missed occurrence of each is reminded: the 200 it replaced would be noise",
+  );
 });
 
 test("a series switched to repeat from completion, or resumed, goes on from a completion made meanwhile", async (t) => {

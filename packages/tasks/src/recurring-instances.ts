@@ -1,7 +1,7 @@
 import type { Task } from "@todo/contracts";
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { type NewEvent, recordEvents } from "@todo/events";
-import { nextAfterCompletion } from "@todo/recurrence";
+import { nextAfterCompletion, nextOccurrence } from "@todo/recurrence";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { ruleOf } from "./recurring-tasks.ts";
 import { nextReminderAt } from "./reminders.ts";
@@ -10,6 +10,16 @@ import { toTask } from "./task-snapshot.ts";
 export interface RecurringOccurrence {
   template: Selectable<RecurringTasksTable>;
   occurrence: Date;
+}
+
+/**
+ * A missed occurrence that a later one has already replaced (a catch-up creating many at once):
+ * reminding of it would only be noise, so only the latest missed one and future ones are reminded.
+ */
+function superseded(template: Selectable<RecurringTasksTable>, occurrence: Date, now: Date): boolean {
+  if (occurrence > now) return false;
+  const following = nextOccurrence(ruleOf(template), occurrence);
+  return following !== null && following <= now;
 }
 
 /**
@@ -41,7 +51,9 @@ export async function createRecurringInstances(
             occurrence_at: occurrence,
             due_date: occurrence,
             reminder_offsets_minutes: template.reminder_offsets_minutes,
-            next_reminder_at: nextReminderAt(occurrence, template.reminder_offsets_minutes, now),
+            next_reminder_at: superseded(template, occurrence, now)
+              ? null
+              : nextReminderAt(occurrence, template.reminder_offsets_minutes, now),
           })),
         )
         .onConflict((oc) =>
