@@ -34,6 +34,8 @@ export interface BackendDeps {
   plugins?: BackendPlugin[];
   /** The frontend's static export, served at / when built (embedded mode). */
   frontendDir?: string;
+  /** Active recurring templates per user (MAX_ACTIVE_RECURRING_TASKS); over it → 422. */
+  maxActiveTemplates?: number;
 }
 
 export interface Backend {
@@ -79,7 +81,9 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       requireOwnUser(scope, auth);
       taskRoutes(scope, db);
       tagRoutes(scope, db);
-      recurringTaskRoutes(scope, db);
+      recurringTaskRoutes(scope, db, {
+        ...(deps.maxActiveTemplates !== undefined ? { maxActiveTemplates: deps.maxActiveTemplates } : {}),
+      });
       eventStreamRoutes(scope, deps.feed, registry);
       for (const plugin of deps.plugins ?? []) plugin.userRoutes?.(scope);
     },

@@ -1,3 +1,4 @@
+import { TimeZone } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { betterAuth } from "better-auth";
 import { bearer } from "better-auth/plugins/bearer";
@@ -26,6 +27,11 @@ export function createAuth(options: AuthOptions) {
     user: {
       modelName: "users",
       fields: { emailVerified: "email_verified", createdAt: "created_at", updatedAt: "updated_at" },
+      // The reader's IANA time zone for the texts they read (notifications, e-mail, push): sent by
+      // the browser at sign-up (`timezone` in the sign-up body), changed with POST /api/auth/update-user.
+      additionalFields: {
+        timezone: { type: "string", required: false, input: true, validator: { input: TimeZone.nullable() } },
+      },
     },
     session: {
       modelName: "sessions",

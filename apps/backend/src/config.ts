@@ -12,6 +12,7 @@ const Env = z.object({
   TRUST_PROXY: Flag,
   RECURRING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   MIGRATE_ON_START: Flag,
+  MAX_ACTIVE_RECURRING_TASKS: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 export type BackendConfig = {
@@ -33,6 +34,8 @@ export type BackendConfig = {
   /** Distributed mode: the sidecar, and whether to migrate at start (Kubernetes runs a hook Job instead). */
   dapr: { httpPort: number; pubsubName: string; stateStoreName: string };
   migrateOnStart: boolean;
+  /** Active recurring templates one user may have; creating or resuming one more answers 422. */
+  maxActiveTemplates: number;
 };
 
 export { ConfigError } from "@todo/server";
@@ -63,5 +66,6 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     recurringTickMs: e.RECURRING_TICK_MS,
     dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
     migrateOnStart: e.MIGRATE_ON_START,
+    maxActiveTemplates: e.MAX_ACTIVE_RECURRING_TASKS,
   };
 }

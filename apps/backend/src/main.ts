@@ -42,6 +42,7 @@ const { app } = await buildBackend({
   signInLimitPerMinute: config.signInLimitPerMinute,
   logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
+  maxActiveTemplates: config.maxActiveTemplates,
   plugins: [
     notifications.plugin,
     { readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] },

@@ -29,7 +29,7 @@ let counter = 0;
 /** A backend on a fresh database, listening on a loopback port, closed when the test ends. */
 export async function build(
   t: TestContext,
-  options: { signInLimitPerMinute?: number } = {},
+  options: { signInLimitPerMinute?: number; maxActiveTemplates?: number } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
@@ -40,6 +40,7 @@ export async function build(
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
     publicUrl: "http://localhost",
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
+    ...(options.maxActiveTemplates !== undefined ? { maxActiveTemplates: options.maxActiveTemplates } : {}),
     logger: false,
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });

@@ -20,10 +20,15 @@ export async function notifyForEvent(
 ): Promise<void> {
   // Our own announcement of a notification: notifying about it would loop.
   if (event.event_type === "notification.created") return;
-  const message = renderMessage(event);
-  if (!message) return;
-  const user = await tx.selectFrom("users").select("id").where("id", "=", event.user_id).executeTakeFirst();
+  const user = await tx
+    .selectFrom("users")
+    .select(["id", "timezone"])
+    .where("id", "=", event.user_id)
+    .executeTakeFirst();
   if (!user) return; // the account is gone: nobody to tell
+  // The reader's own zone; a template's zone governs only its schedule.
+  const message = renderMessage(event, { timeZone: user.timezone ?? "UTC" });
+  if (!message) return;
 
   // A task the user created is no news to them; only the recurring service's instances are.
   const personal = !(event.event_type === "task.created" && event.source !== "recurring-task-service");

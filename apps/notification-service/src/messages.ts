@@ -7,20 +7,54 @@ export interface Message {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-function formatDue(iso: string): string {
-  // UTC on purpose: the service does not know the reader's time zone; the app shows local time.
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** Who reads a message: their IANA time zone (the user's preference; UTC when they set none). */
+export interface Reader {
+  timeZone: string;
+}
+const UTC_READER: Reader = { timeZone: "UTC" };
+
+/** A due time as the reader's wall clock, e.g. "Sat 28 Nov 2026, 09:00 (Pacific/Auckland)". */
+export function formatDue(iso: string, reader: Reader): string {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: reader.timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("weekday")} ${part("day")} ${part("month")} ${part("year")}, ${part("hour")}:${part("minute")} (${reader.timeZone})`;
 }
 
-function formatOffset(minutes: number): string {
-  if (minutes <= 0) return "now";
-  if (minutes % 1440 === 0) return minutes === 1440 ? "in 1 day" : `in ${minutes / 1440} days`;
-  if (minutes % 60 === 0) return minutes === 60 ? "in 1 hour" : `in ${minutes / 60} hours`;
-  return minutes === 1 ? "in 1 minute" : `in ${minutes} minutes`;
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+
+/** A duration in words, rounded to the minute: "25 min", "1 hour", "2 h 5 min", "3 days". */
+function spell(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1440) {
+    const hours = Math.floor(minutes / 60);
+    return minutes % 60 === 0 ? plural(hours, "hour") : `${hours} h ${minutes % 60} min`;
+  }
+  return plural(Math.round(minutes / 1440), "day");
 }
 
-/** What the user reads for an event, in every channel; null for events that notify nobody. */
-export function renderMessage(event: DomainEvent): Message | null {
+/** The real time left from `at` (when the reminder went out) to `due`: "now", "in 25 min", "overdue by 5 min". */
+export function timeLeft(due: string, at: string): string {
+  const ms = new Date(due).getTime() - new Date(at).getTime();
+  if (Math.abs(ms) < 60_000) return "now";
+  return ms > 0 ? `in ${spell(ms)}` : `overdue by ${spell(-ms)}`;
+}
+
+/**
+ * What the user reads for an event, in every channel (in-app, e-mail, push); null for events that
+ * notify nobody. Times are the reader's wall clock; a reminder says the time left when it went out
+ * (the event's timestamp), not the offset it was set for, which a late tick would make untrue.
+ */
+export function renderMessage(event: DomainEvent, reader: Reader = UTC_READER): Message | null {
   switch (event.event_type) {
     case "task.completed":
       return {
@@ -29,15 +63,15 @@ export function renderMessage(event: DomainEvent): Message | null {
       };
     case "task.due.approaching":
       return {
-        title: clip(`Due ${formatOffset(event.data.offset_minutes)}: ${event.data.task.title}`, 200),
-        body: `“${clip(event.data.task.title, 150)}” is due ${formatDue(event.data.due_date)}.`,
+        title: clip(`Due ${timeLeft(event.data.due_date, event.timestamp)}: ${event.data.task.title}`, 200),
+        body: `“${clip(event.data.task.title, 150)}” is due ${formatDue(event.data.due_date, reader)}.`,
       };
     case "task.created": {
       const due = event.data.task.due_date;
       return {
         title: clip(`New: ${event.data.task.title}`, 200),
         body: due
-          ? `Your recurring task has a new instance, due ${formatDue(due)}.`
+          ? `Your recurring task has a new instance, due ${formatDue(due, reader)}.`
           : "Your recurring task has a new instance.",
       };
     }

@@ -16,7 +16,7 @@ test("a due reminder goes out by e-mail (on by default), to the user, in plain t
   assert.deepEqual(mail!.to, [user.email]);
   assert.equal(mail!.from, "todo@example.com");
   assert.equal(mail!.subject, "Due in 1 hour: Pay <rent> & bills");
-  assert.match(mail!.text, /“Pay <rent> & bills” is due 2027-01-15 09:00 UTC\./);
+  assert.match(mail!.text, /“Pay <rent> & bills” is due Fri 15 Jan 2027, 09:00 \(UTC\)\./);
   assert.match(mail!.html, /<h1[^>]*>Due in 1 hour: Pay &lt;rent&gt; &amp; bills<\/h1>/, "HTML is escaped");
   const delivery = await waitFor(
     () =>
@@ -83,4 +83,18 @@ test("without SMTP_URL e-mail is off: the service says so at start and records e
   assert.match(row.last_error ?? "", /SMTP_URL/);
   assert.equal(row.attempts, 0);
   assert.doesNotMatch(await registry.metrics(), /outcome="(failed|dead)"/);
+});
+
+test("the e-mail tells the due time in the reader's own time zone", async (t) => {
+  const smtp = await startSmtpServer(t);
+  const { db, database, service } = await openService(t, {
+    config: testConfig({ email: { smtpUrl: smtp.url, from: "Todo <todo@example.com>" } }),
+  });
+  const user = await createUser(database, "Aroha");
+  await db.updateTable("users").set({ timezone: "Pacific/Auckland" }).where("id", "=", user.id).execute();
+  await service.start();
+  await service.handle(taskEvent("task.due.approaching", user.id, { title: "Standup" }));
+  const [mail] = await waitFor(() => (smtp.mails.length > 0 ? smtp.mails : undefined), "the e-mail");
+  // 2027-01-15T09:00Z is 22:00 the same day in Auckland (UTC+13).
+  assert.match(mail!.text, /“Standup” is due Fri 15 Jan 2027, 22:00 \(Pacific\/Auckland\)\./);
 });

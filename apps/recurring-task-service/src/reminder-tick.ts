@@ -1,13 +1,16 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database } from "@todo/db";
 import { recordEvent } from "@todo/events";
-import { DEFAULT_REMINDER_OFFSETS, loadTask } from "@todo/tasks";
+import { DEFAULT_REMINDER_OFFSETS, loadTask, reminderWindowOpen } from "@todo/tasks";
 import type { Kysely } from "kysely";
 
-const BATCH = 100;
+/** Tasks per transaction: short, so requests waiting on the database (PGlite has one connection) get in between. */
+const BATCH = 25;
 
 /**
  * Emits task.due.approaching for tasks whose reminder time has come: once per task, offset and
- * due date (the task_reminders key), never for a completed or deleted task. When several offsets
+ * due date (the task_reminders key), never for a completed or deleted task, and not after the
+ * reminder window (REMINDER_GRACE_MINUTES past the due time). When several offsets
  * have passed together (a task created an hour before it is due), one reminder goes out, for the
  * nearest offset, and the others are recorded as covered by it.
  */
@@ -29,7 +32,7 @@ export async function runReminderTick(db: Kysely<Database>, now = new Date()): P
         const due = task.due_date;
         const offsets = task.reminder_offsets_minutes ?? DEFAULT_REMINDER_OFFSETS;
         const passed =
-          due && !task.completed && due > now
+          due && !task.completed && reminderWindowOpen(due, now)
             ? offsets.filter((m) => due.getTime() - m * 60_000 <= now.getTime())
             : [];
         if (passed.length > 0) {
@@ -66,5 +69,6 @@ export async function runReminderTick(db: Kysely<Database>, now = new Date()): P
     });
     emitted += count;
     if (!more) return emitted;
+    await yieldToEventLoop();
   }
 }

@@ -1,7 +1,7 @@
 import type { Database } from "@todo/db";
 import { Counter, Histogram, type Registry } from "@todo/server";
 import type { Kysely } from "kysely";
-import { runRecurringTick, type TickLog } from "./recurring-tick.ts";
+import { DEFAULT_TICK_BUDGET, runRecurringTick, type TickBudget, type TickLog } from "./recurring-tick.ts";
 import { runReminderTick } from "./reminder-tick.ts";
 
 export interface TickSummary {
@@ -38,6 +38,8 @@ export function createScheduler(deps: {
   concurrency?: number;
   /** Also tick at the next known due occurrence (see above); ticks called with a made-up `now` should leave it off. */
   wakeAtNextDue?: boolean;
+  /** What one tick may spend on recurring instances before the next tick goes on (DEFAULT_TICK_BUDGET). */
+  budget?: TickBudget;
 }) {
   const registers = deps.registry ? [deps.registry] : [];
   const lag = new Histogram({
@@ -95,7 +97,13 @@ export function createScheduler(deps: {
   }
 
   async function run(now: Date): Promise<TickSummary> {
-    const recurring = await runRecurringTick(deps.db, deps.log, now, deps.concurrency ?? 1);
+    const recurring = await runRecurringTick(
+      deps.db,
+      deps.log,
+      now,
+      deps.concurrency ?? 1,
+      deps.budget ?? DEFAULT_TICK_BUDGET,
+    );
     for (const seconds of recurring.lags) lag.observe(seconds);
     instances.inc(recurring.created);
     failures.inc(recurring.failed);

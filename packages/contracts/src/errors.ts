@@ -13,6 +13,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   tag_name_taken: 409,
   email_taken: 409,
   payload_too_large: 413,
+  limit_exceeded: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,

@@ -14,6 +14,7 @@ export const ErrorCode = z.enum([
   "tag_name_taken",
   "email_taken",
   "payload_too_large",
+  "limit_exceeded",
   "unsupported_media_type",
   "rate_limited",
   "internal_error",

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { BodyId, DateTime, InputDateTime, TimeZone } from "./common.ts";
+import { ReminderOffsets } from "./tasks.ts";
 
 export const RecurrencePattern = z.enum(["daily", "weekly", "monthly", "yearly", "custom"]);
 export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
 export const CatchUpPolicy = z.enum(["latest", "all"]);
+/** `schedule`: instances at the rule's times; `completion`: the next one at completion + interval (Todoist's `every!`). */
+export const RepeatFrom = z.enum(["schedule", "completion"]);
+/** How long before it is due each instance is created; at most a week. */
+export const LeadTimeMinutes = z.number().int().min(0).max(10_080);
 
 const templateFields = {
   template_title: z.string().trim().min(1).max(200),
@@ -16,18 +21,35 @@ const templateFields = {
   /** ISO weekdays (1 = Monday … 7 = Sunday), for the weekly pattern. */
   weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).nullable().optional(),
   timezone: TimeZone.optional(),
-  /** The first occurrence; optional for a custom pattern, whose first match after now is used. */
+  /**
+   * The first occurrence (the series' anchor, like iCalendar's DTSTART); optional for a custom
+   * pattern, whose first match after now is used. On update, a different value moves the anchor.
+   */
   next_occurrence: InputDateTime.optional(),
   ends_at: InputDateTime.nullable().optional(),
   max_occurrences: z.number().int().min(1).max(100_000).nullable().optional(),
   catch_up: CatchUpPolicy.optional(),
   priority_id: BodyId.optional(),
   is_active: z.boolean().optional(),
+  repeat_from: RepeatFrom.optional(),
+  /** Inherited by each instance: minutes before its due time (0 = at due time). */
+  reminder_offsets_minutes: ReminderOffsets.nullable().optional(),
+  lead_time_minutes: LeadTimeMinutes.optional(),
 };
 
 export const CreateRecurringTaskBody = z.strictObject(templateFields);
 export type CreateRecurringTaskBody = z.infer<typeof CreateRecurringTaskBody>;
-export const UpdateRecurringTaskBody = z.strictObject(templateFields).partial();
+/**
+ * Fields that are present and differ from the template's are changed; a field sent back as GET
+ * returned it changes nothing. Only a change of timing (pattern, interval, weekdays, cron, zone,
+ * anchor) re-plans the series. `create_missed` with `is_active: true` on a paused template also
+ * creates the occurrences that fell inside the pause (per its catch_up policy); without it they
+ * are skipped.
+ */
+export const UpdateRecurringTaskBody = z
+  .strictObject(templateFields)
+  .partial()
+  .extend({ create_missed: z.boolean().optional() });
 export type UpdateRecurringTaskBody = z.infer<typeof UpdateRecurringTaskBody>;
 
 export const RecurringTask = z.object({
@@ -40,6 +62,8 @@ export const RecurringTask = z.object({
   interval: z.number().int(),
   weekdays: z.array(z.number().int()).nullable(),
   timezone: z.string(),
+  /** The series' anchor (DTSTART): its rule's first occurrence, in `timezone`'s local time. */
+  anchor_at: DateTime,
   next_occurrence: DateTime,
   ends_at: DateTime.nullable(),
   max_occurrences: z.number().int().nullable(),
@@ -47,6 +71,9 @@ export const RecurringTask = z.object({
   catch_up: CatchUpPolicy,
   priority_id: z.number().int(),
   is_active: z.boolean(),
+  repeat_from: RepeatFrom,
+  reminder_offsets_minutes: z.array(z.number().int()).nullable(),
+  lead_time_minutes: z.number().int(),
   created_at: DateTime,
   updated_at: DateTime,
 });

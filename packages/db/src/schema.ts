@@ -11,6 +11,8 @@ export interface UsersTable {
   email: string;
   email_verified: Generated<boolean>;
   image: string | null;
+  /** IANA time zone for the texts the user reads; null reads as UTC. */
+  timezone: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -72,6 +74,11 @@ export interface RecurringTasksTable {
   catch_up: Generated<string>;
   priority_id: Generated<number>;
   is_active: Generated<boolean>;
+  repeat_from: Generated<string>;
+  reminder_offsets_minutes: number[] | null;
+  lead_time_minutes: Generated<number>;
+  /** Instances made under earlier rules (before anchor_at); the engine counts from the anchor. */
+  count_before_anchor: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -1,8 +1,17 @@
 export type { ServiceContext } from "./context.ts";
 export { defaultPriorityId, listPriorities } from "./priorities.ts";
-export { createRecurringInstances, type RecurringOccurrence } from "./recurring-instances.ts";
+export {
+  createRecurringInstances,
+  followCompletedInstance,
+  type RecurringOccurrence,
+} from "./recurring-instances.ts";
 export * from "./recurring-tasks.ts";
-export { DEFAULT_REMINDER_OFFSETS, nextReminderAt } from "./reminders.ts";
+export {
+  DEFAULT_REMINDER_OFFSETS,
+  nextReminderAt,
+  REMINDER_GRACE_MINUTES,
+  reminderWindowOpen,
+} from "./reminders.ts";
 export * from "./tags.ts";
 export { assembleTasks, loadTask, selectTasksWithPriority, type TaskRow, toTask } from "./task-snapshot.ts";
 export * from "./tasks.ts";

@@ -1,13 +1,25 @@
 import type { Task } from "@todo/contracts";
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { type NewEvent, recordEvents } from "@todo/events";
-import type { Selectable, Transaction } from "kysely";
+import { nextAfterCompletion, nextOccurrence } from "@todo/recurrence";
+import { type Selectable, sql, type Transaction } from "kysely";
+import { ruleOf } from "./recurring-tasks.ts";
 import { nextReminderAt } from "./reminders.ts";
 import { toTask } from "./task-snapshot.ts";
 
 export interface RecurringOccurrence {
   template: Selectable<RecurringTasksTable>;
   occurrence: Date;
+}
+
+/**
+ * A missed occurrence that a later one has already replaced (a catch-up creating many at once):
+ * reminding of it would only be noise, so only the latest missed one and future ones are reminded.
+ */
+function superseded(template: Selectable<RecurringTasksTable>, occurrence: Date, now: Date): boolean {
+  if (occurrence > now) return false;
+  const following = nextOccurrence(ruleOf(template), occurrence);
+  return following !== null && following <= now;
 }
 
 /**
@@ -38,8 +50,10 @@ export async function createRecurringInstances(
             recurring_task_id: template.id,
             occurrence_at: occurrence,
             due_date: occurrence,
-            reminder_offsets_minutes: null,
-            next_reminder_at: nextReminderAt(occurrence, null, now),
+            reminder_offsets_minutes: template.reminder_offsets_minutes,
+            next_reminder_at: superseded(template, occurrence, now)
+              ? null
+              : nextReminderAt(occurrence, template.reminder_offsets_minutes, now),
           })),
         )
         .onConflict((oc) =>
@@ -80,4 +94,68 @@ export async function createRecurringInstances(
     ),
   );
   return created;
+}
+
+/**
+ * For a series that repeats from completion: the instance after `task`, due at its completion plus
+ * the interval (nextAfterCompletion), created in the caller's transaction. Only the series' latest
+ * instance makes a next one, checked under the template's row lock: completing twice, a replayed
+ * completion, or an earlier instance reopened and completed again find a later instance and make
+ * nothing. A paused series makes its next instance when it is resumed; one that has made
+ * `max_occurrences` instances, or whose rule has ended, is deactivated instead.
+ */
+export async function followCompletedInstance(
+  tx: Transaction<Database>,
+  task: { recurring_task_id: number | null; occurrence_at: Date | null },
+  completedAt: Date,
+): Promise<Task | null> {
+  if (task.recurring_task_id === null || task.occurrence_at === null) return null;
+  const template = await tx
+    .selectFrom("recurring_tasks")
+    .selectAll()
+    .where("id", "=", task.recurring_task_id)
+    .where("repeat_from", "=", "completion")
+    .where("is_active", "=", true)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!template) return null;
+  const later = await tx
+    .selectFrom("tasks")
+    .select("id")
+    .where("recurring_task_id", "=", template.id)
+    .where("occurrence_at", ">", task.occurrence_at)
+    .limit(1)
+    .executeTakeFirst();
+  if (later) return null;
+  const full = template.max_occurrences !== null && template.occurrences_created >= template.max_occurrences;
+  const next = full ? null : nextAfterCompletion(ruleOf(template), completedAt);
+  const [created] = next
+    ? await createRecurringInstances(tx, [{ template, occurrence: next }], completedAt)
+    : [];
+  await tx
+    .updateTable("recurring_tasks")
+    .set({
+      ...(next ? { next_occurrence: next } : { is_active: false }),
+      occurrences_created: sql`occurrences_created + ${created ? 1 : 0}`,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", template.id)
+    .execute();
+  return created?.task ?? null;
+}
+
+/** On resume, a completion series whose latest instance was completed during the pause goes on from now. */
+export async function resumeCompletionSeries(
+  tx: Transaction<Database>,
+  template: Selectable<RecurringTasksTable>,
+  now: Date,
+): Promise<void> {
+  const latest = await tx
+    .selectFrom("tasks")
+    .select(["recurring_task_id", "occurrence_at", "completed"])
+    .where("recurring_task_id", "=", template.id)
+    .orderBy("occurrence_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (latest?.completed) await followCompletedInstance(tx, latest, now);
 }

@@ -12,6 +12,7 @@ import { recordEvent } from "@todo/events";
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
+import { followCompletedInstance } from "./recurring-instances.ts";
 import { nextReminderAt } from "./reminders.ts";
 import { loadTask, selectTasksWithPriority, toTask } from "./task-snapshot.ts";
 
@@ -109,6 +110,10 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
     if (patch.tag_ids !== undefined) await replaceTags(tx, id, patch.tag_ids);
     const task = (await loadTask(tx, ctx.userId, id))!;
     await recordUpdateEvents(tx, ctx, before, task);
+    // In the same transaction as the completion: the next instance of a series that repeats from
+    // completion exists exactly when this completion committed.
+    if (completed && !current.completed)
+      await followCompletedInstance(tx, current, new Date(task.completed_at!));
     return task;
   });
 }

@@ -16,16 +16,17 @@ import {
   getRecurringTask,
   listRecurringTasks,
   previewRecurringTask,
+  type TemplateLimits,
   updateRecurringTask,
 } from "@todo/tasks";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem };
 const tags = ["recurring tasks"];
 
-export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
+export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: TemplateLimits = {}): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
 
@@ -52,7 +53,8 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
         response: { 201: RecurringTask, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(await createRecurringTask(ctx(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createRecurringTask(ctx(request), request.body, new Date(), limits)),
   );
   typed.get(
     "/recurring-tasks/:id",
@@ -77,7 +79,7 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
         response: { 200: RecurringTask, ...errors },
       },
     },
-    (request) => updateRecurringTask(ctx(request), request.params.id, request.body),
+    (request) => updateRecurringTask(ctx(request), request.params.id, request.body, new Date(), limits),
   );
   typed.delete(
     "/recurring-tasks/:id",

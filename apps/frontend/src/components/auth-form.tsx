@@ -7,6 +7,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, authApi } from "@/lib/api-client";
 import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
+import { browserTimeZone } from "@/lib/time-zone";
 import { Field, FormError } from "./field";
 
 const FIELDS = ["name", "email", "password"] as const;
@@ -44,7 +45,7 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     event.preventDefault();
     const { SignInBody, SignUpBody } = await loadContracts();
     const parsed = signingUp
-      ? SignUpBody.safeParse({ name, email: email.trim(), password })
+      ? SignUpBody.safeParse({ name, email: email.trim(), password, timezone: browserTimeZone() })
       : SignInBody.safeParse({ email: email.trim(), password });
     if (!parsed.success) {
       setErrors(zodErrors(parsed.error, FIELDS));

@@ -22,7 +22,37 @@ const FIELDS = [
   "catch_up",
   "priority_id",
   "is_active",
+  "repeat_from",
+  "lead_time_minutes",
+  "reminder_offsets_minutes",
 ] as const;
+
+/** Reminder choices for each instance: "" keeps the default (a day before). */
+const REMINDERS: { value: string; label: string; offsets: number[] | null }[] = [
+  { value: "", label: "The default (1 day before)", offsets: null },
+  { value: "0", label: "At the due time", offsets: [0] },
+  { value: "15", label: "15 minutes before", offsets: [15] },
+  { value: "60", label: "1 hour before", offsets: [60] },
+  { value: "1440", label: "1 day before", offsets: [1440] },
+  { value: "none", label: "No reminder", offsets: [] },
+];
+
+function reminderChoice(offsets: number[] | null | undefined): string {
+  if (!offsets) return "";
+  if (offsets.length === 0) return "none";
+  return REMINDERS.find((r) => r.offsets?.length === 1 && r.offsets[0] === offsets[0])?.value ?? "";
+}
+
+/**
+ * The fields of `body` that differ from what the form showed when it opened: an edit sends only
+ * what the user changed, so an untouched field can never move the series (a re-sent next
+ * occurrence would be read as a new anchor).
+ */
+function changedFields<T extends Record<string, unknown>>(body: T, initial: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(initial[key])),
+  ) as Partial<T>;
+}
 
 export const WEEKDAYS = [
   { iso: 1, short: "Mon", long: "Monday" },
@@ -90,11 +120,59 @@ export function RecurringForm({ template, priorities, onSaved, onCancel }: Recur
   const defaultPriority = priorities.find((p) => p.name === "Medium") ?? priorities[0];
   const [priorityId, setPriorityId] = useState(String(template?.priority_id ?? defaultPriority?.id ?? ""));
   const [active, setActive] = useState(template?.is_active ?? true);
+  const [repeatFrom, setRepeatFrom] = useState(template?.repeat_from ?? "schedule");
+  const [leadTime, setLeadTime] = useState(String(template?.lead_time_minutes ?? 0));
+  const [reminder, setReminder] = useState(reminderChoice(template?.reminder_offsets_minutes));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
 
   const toggleWeekday = (iso: number) =>
     setWeekdays((days) => (days.includes(iso) ? days.filter((d) => d !== iso) : [...days, iso].sort()));
+
+  const values = {
+    title,
+    description,
+    pattern,
+    cron,
+    interval,
+    weekdays,
+    timeZone,
+    first,
+    endMode,
+    endsAt,
+    maxOccurrences,
+    catchUp,
+    priorityId,
+    active,
+    repeatFrom,
+    leadTime,
+    reminder,
+  };
+  // What the form showed when it opened, to send only what changed.
+  const [initial] = useState(values);
+
+  function bodyOf(v: typeof values) {
+    const nextOccurrence = v.first ? fromZonedInput(v.first, v.timeZone) : null;
+    const endsAtIso = v.endMode === "date" ? fromZonedInput(v.endsAt, v.timeZone) : null;
+    return {
+      template_title: v.title,
+      template_description: v.description.trim() ? v.description : null,
+      recurrence_pattern: v.pattern,
+      cron_expression: v.pattern === "custom" ? v.cron : null,
+      ...(v.pattern === "custom" ? {} : { interval: Number(v.interval) }),
+      weekdays: v.pattern === "weekly" ? v.weekdays : null,
+      timezone: v.timeZone,
+      ...(nextOccurrence ? { next_occurrence: nextOccurrence } : {}),
+      ends_at: endsAtIso,
+      max_occurrences: v.endMode === "count" ? Number(v.maxOccurrences) : null,
+      catch_up: v.catchUp,
+      ...(v.priorityId ? { priority_id: Number(v.priorityId) } : {}),
+      is_active: v.active,
+      repeat_from: v.repeatFrom,
+      lead_time_minutes: Number(v.leadTime),
+      reminder_offsets_minutes: REMINDERS.find((r) => r.value === v.reminder)?.offsets ?? null,
+    };
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -108,21 +186,8 @@ export function RecurringForm({ template, priorities, onSaved, onCancel }: Recur
       setErrors(local);
       return;
     }
-    const body = {
-      template_title: title,
-      template_description: description.trim() ? description : null,
-      recurrence_pattern: pattern,
-      cron_expression: pattern === "custom" ? cron : null,
-      ...(pattern === "custom" ? {} : { interval: Number(interval) }),
-      weekdays: pattern === "weekly" ? weekdays : null,
-      timezone: timeZone,
-      ...(nextOccurrence ? { next_occurrence: nextOccurrence } : {}),
-      ends_at: endsAtIso,
-      max_occurrences: endMode === "count" ? Number(maxOccurrences) : null,
-      catch_up: catchUp,
-      ...(priorityId ? { priority_id: Number(priorityId) } : {}),
-      is_active: active,
-    };
+    const full = bodyOf(values);
+    const body = template ? changedFields(full, bodyOf(initial)) : full;
     const { CreateRecurringTaskBody, UpdateRecurringTaskBody } = await loadContracts();
     const parsed = template
       ? UpdateRecurringTaskBody.safeParse(body)
@@ -372,6 +437,57 @@ export function RecurringForm({ template, priorities, onSaved, onCancel }: Recur
           )}
         </Field>
       </div>
+      <div className="grid-2">
+        <Field
+          id={id("repeat-from")}
+          name="repeat_from"
+          label="Repeat from"
+          error={errors.repeat_from}
+          hint="From completion: the next task is due one interval after you complete this one."
+        >
+          {(p) => (
+            <select
+              {...p}
+              value={repeatFrom}
+              onChange={(e) => setRepeatFrom(e.target.value as "schedule" | "completion")}
+            >
+              <option value="schedule">The schedule</option>
+              <option value="completion">Completion</option>
+            </select>
+          )}
+        </Field>
+        <Field
+          id={id("lead-time")}
+          name="lead_time_minutes"
+          label="Create each task"
+          error={errors.lead_time_minutes}
+        >
+          {(p) => (
+            <select {...p} value={leadTime} onChange={(e) => setLeadTime(e.target.value)}>
+              <option value="0">When it is due</option>
+              <option value="60">1 hour ahead</option>
+              <option value="1440">1 day ahead</option>
+              <option value="10080">1 week ahead</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field
+        id={id("reminder")}
+        name="reminder_offsets_minutes"
+        label="Remind me"
+        error={errors.reminder_offsets_minutes}
+      >
+        {(p) => (
+          <select {...p} value={reminder} onChange={(e) => setReminder(e.target.value)}>
+            {REMINDERS.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <label className="checkbox">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
         Active (creates tasks on schedule)

@@ -38,6 +38,12 @@ export function describeRule(t: RecurringTask): string {
   }
 }
 
+function describeLead(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? "1 day" : `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return `${minutes} min`;
+}
+
 function describeEnd(t: RecurringTask): string {
   if (t.ends_at) return `until ${formatDateTime(t.ends_at, t.timezone)}`;
   if (t.max_occurrences) return `${t.occurrences_created} of ${t.max_occurrences} created`;
@@ -204,6 +210,8 @@ export function RecurringView() {
                   </time>{" "}
                   · {describeEnd(t)}
                   {t.catch_up === "all" ? " · catches up every missed task" : ""}
+                  {t.repeat_from === "completion" ? " · repeats from completion" : ""}
+                  {t.lead_time_minutes > 0 ? ` · created ${describeLead(t.lead_time_minutes)} ahead` : ""}
                 </p>
               </div>
               <div className="row template-actions">

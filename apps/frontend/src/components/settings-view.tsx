@@ -17,6 +17,7 @@ import { useSession } from "@/lib/session";
 import { browserTimeZone, formatDateTime } from "@/lib/time-zone";
 import { ConfirmButton } from "./confirm-button";
 import { Field, FieldError, FormError } from "./field";
+import { TimeZoneSetting } from "./time-zone-setting";
 
 type Prefs = NotificationPreferences["preferences"];
 type EventType = keyof Prefs;
@@ -61,6 +62,7 @@ export function SettingsView() {
           Sign out
         </button>
       </section>
+      <TimeZoneSetting />
       <PreferencesSection />
       <PushSection />
       <WebhooksSection />

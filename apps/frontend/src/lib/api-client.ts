@@ -136,6 +136,9 @@ export const authApi = {
   signIn: (body: SignInBody) => call<AuthResult>("POST", "/api/auth/sign-in/email", body),
   signOut: () => call<unknown>("POST", "/api/auth/sign-out", {}),
   getSession: () => call<{ user: SessionUser } | null>("GET", "/api/auth/get-session"),
+  /** Better Auth's own endpoint; `timezone` is our additional user field. */
+  updateUser: (body: { timezone: string }) =>
+    call<{ status: boolean }>("POST", "/api/auth/update-user", body),
 };
 
 export const publicApi = {

@@ -1,0 +1,69 @@
+"use client";
+
+import { type FormEvent, useId, useMemo, useState } from "react";
+import { useAnnounce } from "@/lib/announcer";
+import { authApi, describeError } from "@/lib/api-client";
+import { useSession } from "@/lib/session";
+import { browserTimeZone, listTimeZones } from "@/lib/time-zone";
+import { Field } from "./field";
+
+/**
+ * The user's time zone, kept on the server: notification texts (in the app, by e-mail, by push)
+ * give due times in it. Set from the browser at sign-up; a template's own zone still governs its
+ * schedule.
+ */
+export function TimeZoneSetting() {
+  const { user } = useSession();
+  const announce = useAnnounce();
+  const uid = useId();
+  const zones = useMemo(listTimeZones, []);
+  const [saved, setSaved] = useState(user.timezone ?? "UTC");
+  const [zone, setZone] = useState(saved);
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await authApi.updateUser({ timezone: zone });
+      setSaved(zone);
+      announce(`Time zone saved: ${zone}`);
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby={`${uid}-heading`}>
+      <h2 id={`${uid}-heading`}>Time zone</h2>
+      <form className="form" onSubmit={submit} aria-label="Time zone">
+        <Field
+          id={`${uid}-zone`}
+          name="timezone"
+          label="Your time zone"
+          error={error}
+          hint={`Reminders and notifications give due times in it. This browser is in ${browserTimeZone()}.`}
+        >
+          {(p) => (
+            <select {...p} value={zone} onChange={(e) => setZone(e.target.value)}>
+              {zones.map((z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={busy || zone === saved}>
+            Save time zone
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
