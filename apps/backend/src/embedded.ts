@@ -68,15 +68,10 @@ const shutdown = closeOnSignals(app.log, [
 await feed.start();
 await relay.start();
 await notifications.start();
-<<<<<<< HEAD
-scheduler.startTimer(config.recurringTickMs);
-await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
-=======
 // Requests first: the scheduler starts once the server listens, and each tick has a budget, so
 // work pending from before a restart (a long catch-up) cannot hold up readiness.
-await app.listen({ port: config.port, host: config.host });
+await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
 scheduler.startTimer(config.recurringTickMs);
->>>>>>> issue-14
 app.log.info(
   { url: config.publicUrl, database: database.kind, startup_ms: Math.round(performance.now() - startedAt) },
   "todo platform ready (embedded mode)",
