@@ -1,7 +1,7 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 
 import { fileURLToPath } from "node:url";
-import { migrateToLatest, openDatabase } from "@todo/db";
+import { migrateToLatest } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
@@ -9,11 +9,12 @@ import { closeOnSignals, createRegistry, loadOrExit } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
+import { openStartDatabase } from "./data-folder-lock.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadBackendConfig());
 
-const database = await openDatabase(config.database);
+const { database, unlock } = await openStartDatabase(config.database);
 await migrateToLatest(database.db);
 const registry = createRegistry("todo-embedded");
 const feed = new OutboxFeed(database);
@@ -62,6 +63,7 @@ closeOnSignals(app.log, [
   () => relay.stop(),
   () => feed.stop(),
   () => database.close(),
+  () => unlock(),
 ]);
 
 await feed.start();

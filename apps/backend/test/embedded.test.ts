@@ -1,60 +1,10 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { freePort, startEmbedded, stop } from "./embedded-process.ts";
 import { openStream } from "./sse-client.ts";
-
-const root = new URL("../../../", import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** `npm start`'s entry point, as a real process on a loopback port. */
-async function startEmbedded(
-  dataDir: string,
-  port: number,
-): Promise<{ child: ChildProcess; base: string; output: string[] }> {
-  const output: string[] = [];
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/backend/src/embedded.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      RECURRING_TICK_MS: "250",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d) => output.push(String(d)));
-  child.stderr!.on("data", (d) => output.push(String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`embedded mode exited: ${output.join("")}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { child, base, output };
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`no /healthz within 60 s: ${output.join("")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  child.kill("SIGTERM");
-  return exited;
-}
 
 test("embedded mode: a daily template due in 3 s yields one instance, live, and data survives a restart", async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-embedded-"));
