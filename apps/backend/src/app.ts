@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@todo/db";
 import { databaseCheck, type OutboxFeed } from "@todo/events";
 import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { eventStreamRoutes } from "./routes/event-stream.ts";
@@ -46,12 +46,14 @@ export interface Backend {
 export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   const { db } = deps.database;
   const registry = deps.registry ?? createRegistry("backend");
+  let log: FastifyBaseLogger | undefined;
   const auth = createAuth({
     db,
     secret: deps.authSecret,
     publicUrl: deps.publicUrl,
     ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
+    log: (level, message, error) => log?.[level](error ? { err: error } : {}, message),
   });
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
@@ -69,6 +71,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     },
   });
 
+  log = app.log;
   registerAuth(app, auth);
   priorityRoutes(app, db);
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);

@@ -9,7 +9,15 @@ export interface AuthOptions {
   publicUrl: string;
   trustedOrigins?: string[];
   signInLimitPerMinute: number;
+  /** Where Better Auth's own log lines go (the service's pino logger); its errors only, no other arguments. */
+  log?: AuthLog;
 }
+
+export type AuthLog = (level: "debug" | "info" | "warn" | "error", message: string, error?: Error) => void;
+
+// Better Auth colours its lines for a terminal; a JSON log keeps the text only.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what is matched
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 /** The header our own server code sets from the socket address; clients cannot choose it. */
 export const CLIENT_IP_HEADER = "x-todo-client-ip";
@@ -76,6 +84,21 @@ export function createAuth(options: AuthOptions) {
     },
     trustedOrigins: options.trustedOrigins ?? [options.publicUrl],
     telemetry: { enabled: false },
+    // Through pino, so the log stays JSON and redacted; arguments other than an Error are left out,
+    // since Better Auth passes request bodies and users (e-mail addresses) as arguments.
+    // A failure that is not an API answer (a database error) is thrown to our error handler, which
+    // logs it through the redacting serializer; Better Auth would print it, parameters and all.
+    onAPIError: { throw: true },
+    logger: {
+      level: "info",
+      disableColors: true,
+      log: (level, message, ...args) =>
+        options.log?.(
+          level,
+          message.replace(ANSI_ESCAPE, ""),
+          args.find((arg) => arg instanceof Error),
+        ),
+    },
     plugins: [bearer()],
   });
 }

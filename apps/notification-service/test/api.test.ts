@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { type TestContext, test } from "node:test";
-import webpush from "web-push";
-import { assertProblem, buildApi } from "./api-helpers.ts";
-import { fixedResolver, startReceiver, taskEvent, testConfig, waitFor } from "./helpers.ts";
+import { test } from "node:test";
+import { assertProblem, buildApi, buildPushApi } from "./api-helpers.ts";
+import { startReceiver, taskEvent, testConfig, waitFor } from "./helpers.ts";
 
 const subscription = (endpoint: string) => ({
   endpoint,
@@ -12,19 +11,6 @@ const subscription = (endpoint: string) => ({
     auth: "tBHItJI5svbpez7KI4CCXg",
   },
 });
-
-/** The API with VAPID keys configured and public DNS answers, for the push subscription routes. */
-async function buildPushApi(t: TestContext) {
-  const vapid = webpush.generateVAPIDKeys();
-  const api = await buildApi(t, {
-    config: testConfig({
-      push: { ...vapid, subject: "mailto:ops@example.com" },
-      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
-    }),
-    resolve: fixedResolver("93.184.216.34"),
-  });
-  return { api, vapid };
-}
 
 test("notifications: newest first, paged, unread count and filter, mark read, mark all read", async (t) => {
   const api = await buildApi(t);

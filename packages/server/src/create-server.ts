@@ -3,6 +3,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
+import { withLogPolicy } from "./logging.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
 import { registerProblemHandlers } from "./problem.ts";
 
@@ -21,7 +22,7 @@ export interface ServerOptions {
 /** The Fastify instance every service starts from: zod schemas, problem+json, health, metrics. */
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger,
+    logger: withLogPolicy(options.logger),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
