@@ -4,6 +4,7 @@ import { createRegistry, createServer, type ReadinessCheck, type Registry } from
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
+import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
 import { eventStreamRoutes } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
@@ -72,6 +73,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   });
 
   log = app.log;
+  registerCrossOriginGuard(app, deps.trustedOrigins ?? [deps.publicUrl]);
   registerAuth(app, auth);
   priorityRoutes(app, db);
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);

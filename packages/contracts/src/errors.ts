@@ -6,6 +6,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   invalid_reference: 400,
   unauthorized: 401,
   forbidden: 403,
+  cross_origin_request: 403,
   not_found: 404,
   conflict: 409,
   tag_name_taken: 409,

@@ -7,6 +7,7 @@ export const ErrorCode = z.enum([
   "invalid_reference",
   "unauthorized",
   "forbidden",
+  "cross_origin_request",
   "not_found",
   "conflict",
   "tag_name_taken",
