@@ -5,7 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "f
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
-import { eventStreamRoutes } from "./routes/event-stream.ts";
+import { eventStreamRoutes, type LiveStreamOptions, LiveStreams } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
 import { tagRoutes } from "./routes/tags.ts";
@@ -33,6 +33,8 @@ export interface BackendDeps {
   trustProxy?: boolean;
   registry?: Registry;
   plugins?: BackendPlugin[];
+  /** Live streams' heartbeat and per-user limit. */
+  liveStreams?: LiveStreamOptions;
   /** The frontend's static export, served at / when built (embedded mode). */
   frontendDir?: string;
 }
@@ -74,7 +76,8 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
 
   log = app.log;
   registerCrossOriginGuard(app, deps.trustedOrigins ?? [deps.publicUrl]);
-  registerAuth(app, auth);
+  const streams = new LiveStreams(db, deps.liveStreams);
+  registerAuth(app, auth, { onSessionsChanged: () => streams.recheck() });
   priorityRoutes(app, db);
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);
   await app.register(
@@ -83,7 +86,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       taskRoutes(scope, db);
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db);
-      eventStreamRoutes(scope, deps.feed, registry);
+      eventStreamRoutes(scope, deps.feed, registry, streams);
       for (const plugin of deps.plugins ?? []) plugin.userRoutes?.(scope);
     },
     { prefix: "/api/:user_id" },

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { OutboxFeed } from "@todo/events";
 import { type Backend, buildBackend } from "../src/app.ts";
+import type { LiveStreamOptions } from "../src/routes/event-stream.ts";
 
 export interface TestApi {
   backend: Backend;
@@ -29,7 +30,7 @@ let counter = 0;
 /** A backend on a fresh database, listening on a loopback port, closed when the test ends. */
 export async function build(
   t: TestContext,
-  options: { signInLimitPerMinute?: number } = {},
+  options: { signInLimitPerMinute?: number; liveStreams?: LiveStreamOptions } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
@@ -41,6 +42,7 @@ export async function build(
     publicUrl: "http://localhost",
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
     logger: false,
+    ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });
   const address = backend.app.server.address();

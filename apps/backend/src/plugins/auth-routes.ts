@@ -11,6 +11,8 @@ export interface AuthenticatedUser {
   id: string;
   email: string;
   name: string;
+  /** The session the request was authenticated by (cookie or bearer token). */
+  sessionId: string;
 }
 
 declare module "fastify" {
@@ -29,8 +31,21 @@ const statusCodes: Record<number, ErrorCode> = {
   429: "rate_limited",
 };
 
+export interface AuthRouteOptions {
+  /**
+   * Called after every successful unsafe request to Better Auth (sign-out, session revocation,
+   * password change, account deletion, ...), before the answer is sent: sessions may be gone.
+   */
+  onSessionsChanged?: () => Promise<void>;
+}
+
 /** Hands a request to Better Auth and its answer back, errors rewritten as problem+json. */
-async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: FastifyReply) {
+async function forwardToAuth(
+  auth: Auth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: AuthRouteOptions = {},
+) {
   const headers = fromNodeHeaders(request.headers);
   headers.set(CLIENT_IP_HEADER, request.ip);
   headers.delete("content-length");
@@ -55,6 +70,7 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) reply.header("set-cookie", cookies);
   reply.code(response.status);
+  if (request.method !== "GET" && response.status < 400) await options.onSessionsChanged?.();
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
   if (response.status < 400) return reply.send(isJson && text.length > 0 ? JSON.parse(text) : text);
@@ -72,7 +88,7 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
     .send(problemBody(request, code, response.status, response.status >= 500 ? undefined : message));
 }
 
-export function registerAuth(app: FastifyInstance, auth: Auth): void {
+export function registerAuth(app: FastifyInstance, auth: Auth, options: AuthRouteOptions = {}): void {
   app.decorateRequest("user", null);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: Problem, 401: Problem, 422: Problem, 429: Problem };
@@ -88,7 +104,7 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
         response: { 200: AuthResult.loose(), ...errors },
       },
     },
-    (request, reply) => forwardToAuth(auth, request, reply),
+    (request, reply) => forwardToAuth(auth, request, reply, options),
   );
   typed.post(
     "/api/auth/sign-in/email",
@@ -100,13 +116,13 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
         response: { 200: AuthResult.loose(), ...errors },
       },
     },
-    (request, reply) => forwardToAuth(auth, request, reply),
+    (request, reply) => forwardToAuth(auth, request, reply, options),
   );
   app.route({
     method: ["GET", "POST"],
     url: "/api/auth/*",
     schema: { hide: true },
-    handler: (request, reply) => forwardToAuth(auth, request, reply),
+    handler: (request, reply) => forwardToAuth(auth, request, reply, options),
   });
 }
 
@@ -126,8 +142,14 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
   const bearer = UNSIGNED_BEARER.exec(request.headers.authorization ?? "");
   if (bearer && !request.headers.cookie) {
     const db = (auth.options.database as { db: Kysely<Database> }).db;
-    const { rows } = await sql<{ expires_at: Date; id: string; email: string; name: string }>`
-      SELECT s.expires_at, u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+    const { rows } = await sql<{
+      expires_at: Date;
+      session_id: string;
+      id: string;
+      email: string;
+      name: string;
+    }>`
+      SELECT s.expires_at, s.id AS session_id, u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token = ${bearer[1]!}`.execute(db);
     const row = rows[0];
     if (!row) return null;
@@ -137,10 +159,15 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
     const expiresAt = row.expires_at.getTime();
     const now = Date.now();
     if (expiresAt > now && expiresAt - expiresIn + updateAge > now) {
-      return { id: row.id, email: row.email, name: row.name };
+      return { id: row.id, email: row.email, name: row.name, sessionId: row.session_id };
     }
   }
   const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
   if (!session) return null;
-  return { id: session.user.id, email: session.user.email, name: session.user.name };
+  return {
+    id: session.user.id,
+    email: session.user.email,
+    name: session.user.name,
+    sessionId: session.session.id,
+  };
 }
