@@ -1,8 +1,9 @@
 import type { DatabaseHandle } from "@todo/db";
-import { databaseCheck, type OutboxFeed } from "@todo/events";
+import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
 import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
+import { AccountThrottle } from "./plugins/account-rules.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
 import { eventStreamRoutes, type LiveStreamOptions, LiveStreams } from "./routes/event-stream.ts";
@@ -56,6 +57,9 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     publicUrl: deps.publicUrl,
     ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
+    onUserDeleted: async (userId) => {
+      await recordEvent(db, { event_type: "user.deleted", user_id: userId, task_id: null, data: {} });
+    },
     log: (level, message, error) => log?.[level](error ? { err: error } : {}, message),
   });
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
@@ -77,7 +81,10 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   log = app.log;
   registerCrossOriginGuard(app, deps.trustedOrigins ?? [deps.publicUrl]);
   const streams = new LiveStreams(db, deps.liveStreams);
-  registerAuth(app, auth, { onSessionsChanged: () => streams.recheck() });
+  registerAuth(app, auth, {
+    onSessionsChanged: () => streams.recheck(),
+    accountThrottle: new AccountThrottle(db, deps.signInLimitPerMinute),
+  });
   priorityRoutes(app, db);
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);
   await app.register(

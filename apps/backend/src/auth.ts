@@ -9,6 +9,8 @@ export interface AuthOptions {
   publicUrl: string;
   trustedOrigins?: string[];
   signInLimitPerMinute: number;
+  /** Called once a user and everything they owned are deleted (the tables cascade from users). */
+  onUserDeleted?: (userId: string) => Promise<void>;
   /** Where Better Auth's own log lines go (the service's pino logger); its errors only, no other arguments. */
   log?: AuthLog;
 }
@@ -33,6 +35,13 @@ export function createAuth(options: AuthOptions) {
     emailAndPassword: { enabled: true, autoSignIn: true, minPasswordLength: 8, maxPasswordLength: 128 },
     user: {
       modelName: "users",
+      // POST /api/auth/delete-user with the current password (our account rules require it).
+      deleteUser: {
+        enabled: true,
+        afterDelete: async (user) => {
+          await options.onUserDeleted?.(user.id);
+        },
+      },
       fields: { emailVerified: "email_verified", createdAt: "created_at", updatedAt: "updated_at" },
     },
     session: {

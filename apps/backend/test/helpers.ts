@@ -13,7 +13,7 @@ export interface TestApi {
   request(
     method: string,
     path: string,
-    options?: { token?: string; body?: unknown; raw?: string },
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<Reply>;
   signUp(name?: string): Promise<{ token: string; userId: string; email: string }>;
 }
@@ -30,7 +30,7 @@ let counter = 0;
 /** A backend on a fresh database, listening on a loopback port, closed when the test ends. */
 export async function build(
   t: TestContext,
-  options: { signInLimitPerMinute?: number; liveStreams?: LiveStreamOptions } = {},
+  options: { signInLimitPerMinute?: number; liveStreams?: LiveStreamOptions; trustProxy?: boolean } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
@@ -43,6 +43,7 @@ export async function build(
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
     logger: false,
     ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
+    trustProxy: options.trustProxy ?? false,
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });
   const address = backend.app.server.address();
@@ -53,8 +54,8 @@ export async function build(
     await database.close();
   });
 
-  const request: TestApi["request"] = async (method, path, { token, body, raw } = {}) => {
-    const headers: Record<string, string> = {};
+  const request: TestApi["request"] = async (method, path, { token, body, raw, headers: extra } = {}) => {
+    const headers: Record<string, string> = { ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {

@@ -53,6 +53,7 @@ export function renderMessage(event: DomainEvent): Message | null {
     case "notification.send":
       return { title: event.data.title, body: event.data.body };
     case "notification.created":
+    case "user.deleted":
       return null;
   }
 }

@@ -1,10 +1,42 @@
 import { z } from "zod";
 
 // The shapes of Better Auth's email endpoints that our clients rely on.
+/**
+ * A person's display name: NFC-normalised and trimmed, 1–100 characters, no control characters,
+ * not made only of spaces or invisible characters (format characters such as U+200B).
+ */
+export const PersonName = z
+  .string()
+  .transform((value) => value.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(100, "at most 100 characters")
+      .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters")
+      .refine(
+        (value) => value === "" || !/^[\p{Z}\p{Cf}\s]*$/u.test(value),
+        "must contain a visible character",
+      ),
+  );
+
+/** A profile picture: an http(s) URL of at most 2048 characters, or null for none. */
+export const ProfileImage = z
+  .url({ protocol: /^https?$/, error: "must be an http or https URL" })
+  .max(2048, "at most 2048 characters")
+  .nullable();
+
+/** A password as a client may send it: 8–128 characters, none of them a control character (NUL included). */
+export const Password = z
+  .string()
+  .min(8, "at least 8 characters")
+  .max(128, "at most 128 characters")
+  .refine((value) => !/\p{Cc}/u.test(value), "must not contain NUL or other control characters");
+
 export const SignUpBody = z.object({
   email: z.email(),
-  password: z.string().min(8, "at least 8 characters").max(128),
-  name: z.string().trim().min(1).max(100),
+  password: Password,
+  name: PersonName,
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
 export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });

@@ -1,11 +1,12 @@
 import { AuthResult, type ErrorCode, Problem, SignInBody, SignUpBody } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { problemBody } from "@todo/server";
+import { problemBody, sendProblem } from "@todo/server";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type Kysely, sql } from "kysely";
 import { type Auth, CLIENT_IP_HEADER } from "../auth.ts";
+import { type AccountThrottle, checkAuthBody } from "./account-rules.ts";
 
 export interface AuthenticatedUser {
   id: string;
@@ -37,6 +38,22 @@ export interface AuthRouteOptions {
    * password change, account deletion, ...), before the answer is sent: sessions may be gone.
    */
   onSessionsChanged?: () => Promise<void>;
+  /** Sign-in attempts per account (on top of Better Auth's per-address limit). */
+  accountThrottle?: AccountThrottle;
+}
+
+/** The endpoints whose answer hands the client its own new session token; all others never carry one. */
+const TOKEN_ANSWERS = new Set(["/sign-in/email", "/sign-up/email", "/change-password"]);
+
+/** Removes every `token` field: a session list or session answer must not hand out bearer credentials. */
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "token")
+      .map(([key, inner]) => [key, withoutTokens(inner)]),
+  );
 }
 
 /** Hands a request to Better Auth and its answer back, errors rewritten as problem+json. */
@@ -54,13 +71,30 @@ async function forwardToAuth(
   if (!headers.has("origin") && !headers.has("cookie")) {
     for (const name of ["sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest"]) headers.delete(name);
   }
+  const path = request.url.split("?")[0]!.slice("/api/auth".length);
   const hasBody = request.body !== undefined && request.method !== "GET" && request.method !== "HEAD";
+  let body = request.body;
+  if (request.method === "POST") {
+    // Also without a body: a bodiless delete-user must not skip the password it needs.
+    const checked = checkAuthBody(path, request.body ?? {});
+    if (checked.errors.length > 0) {
+      return sendProblem(request, reply, "validation_failed", "invalid body", checked.errors);
+    }
+    if (hasBody) body = checked.body;
+    if (path === "/sign-in/email" && options.accountThrottle) {
+      const wait = await options.accountThrottle.hit(String(checked.body.email ?? ""));
+      if (wait > 0) {
+        reply.header("retry-after", String(wait));
+        return sendProblem(request, reply, "rate_limited", "too many sign-in attempts; try again later");
+      }
+    }
+  }
   if (hasBody) headers.set("content-type", "application/json");
   const response = await auth.handler(
     new Request(new URL(request.url, `http://${request.headers.host ?? "localhost"}`), {
       method: request.method,
       headers,
-      ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+      ...(hasBody ? { body: JSON.stringify(body) } : {}),
     }),
   );
   response.headers.forEach((value, key) => {
@@ -73,7 +107,11 @@ async function forwardToAuth(
   if (request.method !== "GET" && response.status < 400) await options.onSessionsChanged?.();
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
-  if (response.status < 400) return reply.send(isJson && text.length > 0 ? JSON.parse(text) : text);
+  if (response.status < 400) {
+    if (!isJson || text.length === 0) return reply.send(text);
+    const parsed: unknown = JSON.parse(text);
+    return reply.send(TOKEN_ANSWERS.has(path) ? parsed : withoutTokens(parsed));
+  }
 
   let message = response.statusText;
   let authCode: string | undefined;
