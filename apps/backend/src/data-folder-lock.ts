@@ -68,10 +68,15 @@ export async function lockDataFolder(
       await release();
       throw heldError(folder, previous);
     }
-    const owner: LockOwner = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
-    await writeFile(join(folder, OWNER), `${JSON.stringify(owner)}\n`);
+    await rewriteLockOwner(folder);
     return release;
   }
+}
+
+/** Records this process as the holder of the folder's lock (beside the lock, for a second start to name). */
+export async function rewriteLockOwner(folder: string): Promise<void> {
+  const owner: LockOwner = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
+  await writeFile(join(folder, OWNER), `${JSON.stringify(owner)}\n`);
 }
 
 async function readOwner(folder: string): Promise<LockOwner | null> {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +51,18 @@ test("one writer per data folder: a second start exits naming the holder, the fi
   const third = await startEmbedded(dataDir, await freePort());
   t.after(() => third.child.kill("SIGKILL"));
   assert.deepEqual(await titles(third.base), ["after the second start", "before the second start"]);
+  // A backup needs the folder to itself: refused, naming the holder, while the server runs.
+  const backup = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "apps/backend/src/data-folder-backup.ts", "backup", join(dataDir, "..", "x.tgz")],
+    {
+      cwd: new URL("../../../", import.meta.url).pathname,
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: "utf8",
+    },
+  );
+  assert.equal(backup.status, 1, backup.stderr);
+  assert.match(backup.stderr, new RegExp(`in use by process ${third.child.pid}`));
   assert.equal(await stop(third.child), 0);
 
   // A damaged database (its write-ahead log gone) stops start-up with a message, not a WASM trace.
