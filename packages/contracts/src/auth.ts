@@ -39,6 +39,13 @@ export const SignUpBody = z.object({
   name: PersonName,
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
+/** POST /api/auth/change-password; the other sessions are revoked unless revokeOtherSessions is false. */
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, "enter your current password"),
+  newPassword: Password,
+  revokeOtherSessions: z.boolean().optional(),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });
 export type SignInBody = z.infer<typeof SignInBody>;
 export const AuthResult = z.object({

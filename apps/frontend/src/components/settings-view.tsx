@@ -15,6 +15,7 @@ import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, formatDateTime } from "@/lib/time-zone";
+import { ChangePasswordSection } from "./change-password-section";
 import { ConfirmButton } from "./confirm-button";
 import { Field, FieldError, FormError } from "./field";
 
@@ -56,6 +57,7 @@ export function SettingsView() {
           Sign out
         </button>
       </section>
+      <ChangePasswordSection />
       <PreferencesSection />
       <PushSection />
       <WebhooksSection />

@@ -1,6 +1,7 @@
 // The one typed client for the backend: same origin, session cookie, problem+json errors.
 import type {
   AuthResult,
+  ChangePasswordBody,
   CreatedWebhook,
   CreateRecurringTaskBody,
   CreateTagBody,
@@ -135,6 +136,7 @@ export const authApi = {
   signIn: (body: SignInBody) => call<AuthResult>("POST", "/api/auth/sign-in/email", body),
   signOut: () => call<unknown>("POST", "/api/auth/sign-out", {}),
   getSession: () => call<{ user: SessionUser } | null>("GET", "/api/auth/get-session"),
+  changePassword: (body: ChangePasswordBody) => call<unknown>("POST", "/api/auth/change-password", body),
 };
 
 export const publicApi = {
