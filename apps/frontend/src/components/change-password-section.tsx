@@ -51,39 +51,23 @@ export function ChangePasswordSection() {
     <section className="card" aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
       <form className="stack" onSubmit={(e) => void submit(e)} onFocus={preloadContracts} noValidate>
-        <Field
-          id="current-password"
+        <PasswordField
           name="currentPassword"
           label="Current password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrentPassword}
           error={errors.currentPassword}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="current-password"
-              value={currentPassword}
-              onChange={(e) => setCurrentPassword(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
-          id="new-password"
+        />
+        <PasswordField
           name="newPassword"
           label="New password"
           hint="At least 8 characters; common passwords are refused."
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={setNewPassword}
           error={errors.newPassword}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              value={newPassword}
-              onChange={(e) => setNewPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        />
         <label className="row">
           <input type="checkbox" checked={keepOthers} onChange={(e) => setKeepOthers(e.target.checked)} />
           Keep my other devices signed in
@@ -101,5 +85,30 @@ export function ChangePasswordSection() {
         </div>
       </form>
     </section>
+  );
+}
+
+function PasswordField(props: {
+  name: (typeof FIELDS)[number];
+  label: string;
+  hint?: string;
+  autoComplete: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}) {
+  const id = props.name === "currentPassword" ? "current-password" : "new-password";
+  return (
+    <Field id={id} name={props.name} label={props.label} hint={props.hint} error={props.error}>
+      {(control) => (
+        <input
+          {...control}
+          type="password"
+          autoComplete={props.autoComplete}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
