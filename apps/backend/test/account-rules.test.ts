@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "kysely";
+import { AccountThrottle } from "../src/plugins/account-rules.ts";
 import { assertProblem, build } from "./helpers.ts";
 
 const PASSWORD = "correct horse battery";
@@ -187,4 +188,16 @@ test("account deletion needs the password, removes everything the user owned and
   );
   assert.equal(events.rows[0]?.event_type, "user.deleted");
   assert.equal((await as(ada, "GET", "/tags")).status, 401);
+});
+
+test("the per-account throttle counts every window: an hourly cap holds when the minute's does not", async (t) => {
+  const api = await build(t);
+  const throttle = new AccountThrottle(api.db, [
+    { seconds: 60, max: 10 },
+    { seconds: 3600, max: 2 },
+  ]);
+  const waits = [];
+  for (let i = 0; i < 4; i++) waits.push(await throttle.hit(i % 2 ? "Ada@Example.com " : "ada@example.com"));
+  assert.deepEqual(waits, [0, 0, 3600, 3600], "one account however the address is written");
+  assert.equal(await throttle.hit("bob@example.com"), 0, "another account is not affected");
 });

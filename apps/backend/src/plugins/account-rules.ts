@@ -72,31 +72,50 @@ export function checkAuthBody(path: string, input: unknown): CheckedAuthBody {
   return { body, errors };
 }
 
+export interface ThrottleWindow {
+  seconds: number;
+  max: number;
+}
+
 /**
  * Sign-in attempts per account, on top of Better Auth's per-address limit: guesses at one account
- * spread over many addresses are limited too (ASVS 2.2.1). Counted per e-mail address whether or
- * not an account has it, so the answer (429 with Retry-After) says nothing about which exist. The
- * count lives in the `rate_limits` table under a hash of the address, so it holds across replicas;
- * it restarts once no attempt came for `windowSeconds`.
+ * spread over many addresses are limited too. Counted per e-mail address whether or not an account
+ * has it, so the answer (429 with Retry-After) says nothing about which exist. Each window's count
+ * lives in the `rate_limits` table under a hash of the address, so it holds across replicas, and
+ * restarts once no attempt came for that window. The default windows are the per-minute limit and
+ * 100 an hour (OWASP ASVS 2.2.1: no more than 100 failed attempts per hour on one account).
  */
 export class AccountThrottle {
+  private readonly windows: ThrottleWindow[];
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly max: number,
-    private readonly windowSeconds = 60,
-  ) {}
+    perMinuteOrWindows: number | ThrottleWindow[],
+  ) {
+    this.windows =
+      typeof perMinuteOrWindows === "number"
+        ? [
+            { seconds: 60, max: perMinuteOrWindows },
+            { seconds: 3600, max: 100 },
+          ]
+        : perMinuteOrWindows;
+  }
 
-  /** Counts an attempt; answers the seconds to wait when over the limit, else 0. */
+  /** Counts an attempt in every window; answers the seconds to wait when over a limit, else 0. */
   async hit(email: string): Promise<number> {
-    const key = `account:/sign-in/email:${createHash("sha256").update(email.trim().toLowerCase()).digest("hex")}`;
+    const account = createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
     const now = Date.now();
-    const windowMs = this.windowSeconds * 1000;
-    const { rows } = await sql<{ count: number }>`
-      INSERT INTO rate_limits (key, count, last_request) VALUES (${key}, 1, ${now})
-      ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN rate_limits.last_request < ${now - windowMs} THEN 1 ELSE rate_limits.count + 1 END,
-        last_request = ${now}
-      RETURNING count`.execute(this.db);
-    return rows[0]!.count > this.max ? this.windowSeconds : 0;
+    let wait = 0;
+    for (const { seconds, max } of this.windows) {
+      const key = `account:/sign-in/email:${seconds}:${account}`;
+      const { rows } = await sql<{ count: number }>`
+        INSERT INTO rate_limits (key, count, last_request) VALUES (${key}, 1, ${now})
+        ON CONFLICT (key) DO UPDATE SET
+          count = CASE WHEN rate_limits.last_request < ${now - seconds * 1000} THEN 1 ELSE rate_limits.count + 1 END,
+          last_request = ${now}
+        RETURNING count`.execute(this.db);
+      if (rows[0]!.count > max) wait = Math.max(wait, seconds);
+    }
+    return wait;
   }
 }
