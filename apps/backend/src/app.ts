@@ -13,6 +13,7 @@ import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
 import { frontendNotFoundPage, hasFrontend, serveFrontend } from "./static-frontend.ts";
+import type { SendVerificationMail } from "./verification-mail.ts";
 
 /** Routes another module serves through the backend (same auth, same /api prefix). */
 export interface BackendPlugin {
@@ -30,6 +31,8 @@ export interface BackendDeps {
   publicUrl: string;
   trustedOrigins?: string[];
   signInLimitPerMinute: number;
+  /** Require a verified e-mail address to sign in; sign-up mails the link through this. */
+  sendVerificationMail?: SendVerificationMail;
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
   registry?: Registry;
@@ -57,6 +60,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     publicUrl: deps.publicUrl,
     ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
+    ...(deps.sendVerificationMail ? { sendVerificationMail: deps.sendVerificationMail } : {}),
     onUserDeleted: async (userId) => {
       await recordEvent(db, { event_type: "user.deleted", user_id: userId, task_id: null, data: {} });
     },

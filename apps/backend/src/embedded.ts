@@ -10,12 +10,17 @@ import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
 import { openStartDatabase } from "./data-folder-lock.ts";
+import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadBackendConfig());
 
 const { database, unlock } = await openStartDatabase(config.database);
 await migrateToLatest(database.db);
+const notificationConfig = loadOrExit(() => loadNotificationConfig());
+const sendVerificationMail = loadOrExit(() =>
+  verificationMailer(config.requireEmailVerification, notificationConfig.email),
+);
 const registry = createRegistry("todo-embedded");
 const feed = new OutboxFeed(database);
 // The notification service: routes in the backend; events read from the outbox, not the bus (the
@@ -24,7 +29,7 @@ const notifications = createNotificationService({
   database,
   registry,
   stateStore: createMemoryStateStore(),
-  config: loadOrExit(() => loadNotificationConfig()),
+  config: notificationConfig,
   consumeFromOutbox: true,
   log: () => app.log,
 });
@@ -36,6 +41,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
+  ...(sendVerificationMail ? { sendVerificationMail } : {}),
   logger: { level: config.logLevel },
   trustProxy: config.trustProxy,
   plugins: [notifications.plugin],

@@ -2,8 +2,10 @@ import type { TestContext } from "node:test";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { OutboxFeed } from "@todo/events";
+import type { FastifyServerOptions } from "fastify";
 import { type Backend, buildBackend } from "../src/app.ts";
 import type { LiveStreamOptions } from "../src/routes/event-stream.ts";
+import type { SendVerificationMail } from "../src/verification-mail.ts";
 
 export interface TestApi {
   backend: Backend;
@@ -30,7 +32,13 @@ let counter = 0;
 /** A backend on a fresh database, listening on a loopback port, closed when the test ends. */
 export async function build(
   t: TestContext,
-  options: { signInLimitPerMinute?: number; liveStreams?: LiveStreamOptions; trustProxy?: boolean } = {},
+  options: {
+    signInLimitPerMinute?: number;
+    liveStreams?: LiveStreamOptions;
+    trustProxy?: boolean;
+    sendVerificationMail?: SendVerificationMail;
+    logger?: FastifyServerOptions["logger"];
+  } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
@@ -41,9 +49,10 @@ export async function build(
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
     publicUrl: "http://localhost",
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
-    logger: false,
+    logger: options.logger ?? false,
     ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
     trustProxy: options.trustProxy ?? false,
+    ...(options.sendVerificationMail ? { sendVerificationMail: options.sendVerificationMail } : {}),
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });
   const address = backend.app.server.address();

@@ -49,7 +49,8 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });
 export type SignInBody = z.infer<typeof SignInBody>;
 export const AuthResult = z.object({
-  token: z.string(),
+  /** The bearer token; null after sign-up when the e-mail address must be verified first. */
+  token: z.string().nullable(),
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
 });
 export type AuthResult = z.infer<typeof AuthResult>;
