@@ -9,6 +9,7 @@ import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
 import { eventStreamRoutes, type LiveStreamOptions, LiveStreams } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
@@ -98,6 +99,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db);
       eventStreamRoutes(scope, deps.feed, registry, streams);
+      sessionRoutes(scope, db, () => streams.recheck());
       for (const plugin of deps.plugins ?? []) plugin.userRoutes?.(scope);
     },
     { prefix: "/api/:user_id" },

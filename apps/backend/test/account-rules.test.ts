@@ -201,3 +201,38 @@ test("the per-account throttle counts every window: an hourly cap holds when the
   assert.deepEqual(waits, [0, 0, 3600, 3600], "one account however the address is written");
   assert.equal(await throttle.hit("bob@example.com"), 0, "another account is not affected");
 });
+
+test("one session is signed out by its id from the list; another user's session id is a 404", async (t) => {
+  const api = await build(t);
+  const ada = await api.signUp("Ada");
+  const bob = await api.signUp("Bob");
+  const phone = (
+    await api.request("POST", "/api/auth/sign-in/email", { body: { email: ada.email, password: PASSWORD } })
+  ).body.token as string;
+  const list = await api.request("GET", "/api/auth/list-sessions", { token: ada.token });
+  const bobList = await api.request("GET", "/api/auth/list-sessions", { token: bob.token });
+  const current = (await api.request("GET", "/api/auth/get-session", { token: ada.token })).body.session.id;
+  const other = list.body.find((s: { id: string }) => s.id !== current).id as string;
+
+  const foreign = await api.request("DELETE", `/api/${ada.userId}/sessions/${bobList.body[0].id}`, {
+    token: ada.token,
+  });
+  assertProblem(foreign, 404, "not_found");
+  assert.equal((await api.request("GET", `/api/${bob.userId}/tags`, { token: bob.token })).status, 200);
+
+  assert.equal(
+    (await api.request("DELETE", `/api/${ada.userId}/sessions/${other}`, { token: ada.token })).status,
+    204,
+  );
+  assert.equal(
+    (await api.request("GET", `/api/${ada.userId}/tags`, { token: phone })).status,
+    401,
+    "the phone is out",
+  );
+  assert.equal((await api.request("GET", `/api/${ada.userId}/tags`, { token: ada.token })).status, 200);
+  assertProblem(
+    await api.request("DELETE", `/api/${ada.userId}/sessions/not-a-uuid`, { token: ada.token }),
+    400,
+    "validation_failed",
+  );
+});
