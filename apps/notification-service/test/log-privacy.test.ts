@@ -77,8 +77,9 @@ test("failing writers (webhook, push subscription, sign-up, sign-in) log no secr
   const output = log.lines.join("");
   // The failures were logged, with what helps: the SQLSTATE (23514, check_violation) and the table.
   assert.match(output, /"code":"23514"/);
-  assert.match(output, /"statement":"insert webhooks"/);
-  assert.match(output, /"statement":"insert push_subscriptions"/);
+  // (PGlite's errors also carry the statement, logged as its verb and table: "insert webhooks".)
+  assert.match(output, /"table":"webhooks"/);
+  assert.match(output, /"table":"push_subscriptions"/);
   for (const secret of secrets) {
     assert.ok(!output.includes(secret), `the log contains ${JSON.stringify(secret)}`);
   }
