@@ -1,16 +1,20 @@
 import type { DatabaseHandle } from "@todo/db";
-import { databaseCheck, type OutboxFeed } from "@todo/events";
+import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
 import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
-import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
+import { AccountThrottle } from "./plugins/account-rules.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
-import { eventStreamRoutes } from "./routes/event-stream.ts";
+import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
+import { eventStreamRoutes, type LiveStreamOptions, LiveStreams } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { tagRoutes } from "./routes/tags.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { requireOwnUser } from "./routes/user-scope.ts";
 import { frontendNotFoundPage, hasFrontend, isFrontendRequest, serveFrontend } from "./static-frontend.ts";
+import type { SendVerificationMail } from "./verification-mail.ts";
 
 /** Routes another module serves through the backend (same auth, same /api prefix). */
 export interface BackendPlugin {
@@ -28,10 +32,14 @@ export interface BackendDeps {
   publicUrl: string;
   trustedOrigins?: string[];
   signInLimitPerMinute: number;
+  /** Require a verified e-mail address to sign in; sign-up mails the link through this. */
+  sendVerificationMail?: SendVerificationMail;
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
   registry?: Registry;
   plugins?: BackendPlugin[];
+  /** Live streams' heartbeat and per-user limit. */
+  liveStreams?: LiveStreamOptions;
   /** The frontend's static export, served at / when built (embedded mode). */
   frontendDir?: string;
   /** Active recurring templates per user (MAX_ACTIVE_RECURRING_TASKS); over it → 422. */
@@ -48,12 +56,18 @@ export interface Backend {
 export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   const { db } = deps.database;
   const registry = deps.registry ?? createRegistry("backend");
+  let log: FastifyBaseLogger | undefined;
   const auth = createAuth({
     db,
     secret: deps.authSecret,
     publicUrl: deps.publicUrl,
     ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
+    ...(deps.sendVerificationMail ? { sendVerificationMail: deps.sendVerificationMail } : {}),
+    onUserDeleted: async (userId) => {
+      await recordEvent(db, { event_type: "user.deleted", user_id: userId, task_id: null, data: {} });
+    },
+    log: (level, message, error) => log?.[level](error ? { err: error } : {}, message),
   });
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
@@ -73,7 +87,13 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     },
   });
 
-  registerAuth(app, auth);
+  log = app.log;
+  registerCrossOriginGuard(app, deps.trustedOrigins ?? [deps.publicUrl]);
+  const streams = new LiveStreams(db, deps.liveStreams);
+  registerAuth(app, auth, {
+    onSessionsChanged: () => streams.recheck(),
+    accountThrottle: new AccountThrottle(db, deps.signInLimitPerMinute),
+  });
   priorityRoutes(app, db);
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);
   await app.register(
@@ -84,7 +104,8 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
       recurringTaskRoutes(scope, db, {
         ...(deps.maxActiveTemplates !== undefined ? { maxActiveTemplates: deps.maxActiveTemplates } : {}),
       });
-      eventStreamRoutes(scope, deps.feed, registry);
+      eventStreamRoutes(scope, deps.feed, registry, streams);
+      sessionRoutes(scope, db, () => streams.recheck());
       for (const plugin of deps.plugins ?? []) plugin.userRoutes?.(scope);
     },
     { prefix: "/api/:user_id" },

@@ -10,6 +10,7 @@ const Env = z.object({
   PUBLIC_URL: z.url().optional(),
   AUTH_SIGN_IN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: Flag,
+  AUTH_REQUIRE_EMAIL_VERIFICATION: Flag,
   RECURRING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   MIGRATE_ON_START: Flag,
   MAX_ACTIVE_RECURRING_TASKS: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -28,6 +29,8 @@ export type BackendConfig = {
   trustedOrigins: string[];
   logLevel: z.infer<typeof LogLevel>;
   signInLimitPerMinute: number;
+  /** Sign-in needs a verified e-mail address (the link goes out over SMTP_URL). */
+  requireEmailVerification: boolean;
   trustProxy: boolean;
   /** Embedded mode: how often the recurring and reminder scheduler runs. */
   recurringTickMs: number;
@@ -62,6 +65,7 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
       : [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`],
     logLevel: e.LOG_LEVEL,
     signInLimitPerMinute: e.AUTH_SIGN_IN_LIMIT_PER_MINUTE,
+    requireEmailVerification: e.AUTH_REQUIRE_EMAIL_VERIFICATION,
     trustProxy: e.TRUST_PROXY,
     recurringTickMs: e.RECURRING_TICK_MS,
     dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },

@@ -1,7 +1,7 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 
 import { fileURLToPath } from "node:url";
-import { migrateToLatest, openDatabase } from "@todo/db";
+import { migrateToLatest } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
 import { createScheduler } from "@todo/recurring-task-service";
@@ -9,12 +9,18 @@ import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger
 import { buildBackend } from "./app.ts";
 import { loadOrCreateAuthSecret } from "./auth-secret.ts";
 import { loadBackendConfig } from "./config.ts";
+import { openStartDatabase } from "./data-folder-lock.ts";
+import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadBackendConfig());
 
-const database = await openDatabase(config.database);
+const { database, unlock } = await openStartDatabase(config.database);
 await migrateToLatest(database.db);
+const notificationConfig = loadOrExit(() => loadNotificationConfig());
+const sendVerificationMail = loadOrExit(() =>
+  verificationMailer(config.requireEmailVerification, notificationConfig.email),
+);
 const registry = createRegistry("todo-embedded");
 const feed = new OutboxFeed(database);
 // The notification service: routes in the backend; events read from the outbox, not the bus (the
@@ -23,7 +29,7 @@ const notifications = createNotificationService({
   database,
   registry,
   stateStore: createMemoryStateStore(),
-  config: loadOrExit(() => loadNotificationConfig()),
+  config: notificationConfig,
   consumeFromOutbox: true,
   log: () => app.log,
 });
@@ -35,6 +41,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
+  ...(sendVerificationMail ? { sendVerificationMail } : {}),
   logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   maxActiveTemplates: config.maxActiveTemplates,
@@ -63,6 +70,7 @@ const shutdown = closeOnSignals(app.log, [
   () => relay.stop(),
   () => feed.stop(),
   () => database.close(),
+  () => unlock(),
 ]);
 
 await feed.start();

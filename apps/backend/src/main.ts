@@ -12,6 +12,7 @@ import { createNotificationService, loadNotificationConfig } from "@todo/notific
 import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
+import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => {
@@ -24,13 +25,17 @@ const config = loadOrExit(() => {
 
 const database = await openDatabase(config.database);
 if (config.migrateOnStart) await migrateToLatest(database.db);
+const notificationConfig = loadOrExit(() => loadNotificationConfig());
+const sendVerificationMail = loadOrExit(() =>
+  verificationMailer(config.requireEmailVerification, notificationConfig.email),
+);
 const registry = createRegistry("backend");
 const feed = new OutboxFeed(database);
 // The notification API's routes run here; its worker and subscriptions run in notification-service.
 const notifications = createNotificationService({
   database,
   stateStore: createDaprStateStore({ httpPort: config.dapr.httpPort, storeName: config.dapr.stateStoreName }),
-  config: loadOrExit(() => loadNotificationConfig()),
+  config: notificationConfig,
 });
 const { app } = await buildBackend({
   database,
@@ -40,6 +45,7 @@ const { app } = await buildBackend({
   publicUrl: config.publicUrl,
   trustedOrigins: config.trustedOrigins,
   signInLimitPerMinute: config.signInLimitPerMinute,
+  ...(sendVerificationMail ? { sendVerificationMail } : {}),
   logger: serviceLogger(config.logLevel),
   trustProxy: config.trustProxy,
   maxActiveTemplates: config.maxActiveTemplates,

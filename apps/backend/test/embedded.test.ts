@@ -3,17 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, type Started, startUntilHealthy, stop } from "./processes.ts";
+import { freePort, startEmbedded, stop } from "./embedded-process.ts";
 import { openStream } from "./sse-client.ts";
-
-/** `npm start`'s entry point, as a real process on a loopback port. */
-function startEmbedded(dataDir: string, port: number): Promise<Started> {
-  return startUntilHealthy(process.execPath, ["--import", "tsx", "apps/backend/src/embedded.ts"], port, {
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
-    RECURRING_TICK_MS: "250",
-  });
-}
 
 test("embedded mode: a daily template due in 3 s yields one instance, live, and data survives a restart", async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-embedded-"));

@@ -2,7 +2,10 @@ import type { TestContext } from "node:test";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { OutboxFeed } from "@todo/events";
+import type { FastifyServerOptions } from "fastify";
 import { type Backend, buildBackend } from "../src/app.ts";
+import type { LiveStreamOptions } from "../src/routes/event-stream.ts";
+import type { SendVerificationMail } from "../src/verification-mail.ts";
 
 export interface TestApi {
   backend: Backend;
@@ -12,7 +15,7 @@ export interface TestApi {
   request(
     method: string,
     path: string,
-    options?: { token?: string; body?: unknown; raw?: string },
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<Reply>;
   signUp(name?: string): Promise<{ token: string; userId: string; email: string }>;
 }
@@ -29,7 +32,14 @@ let counter = 0;
 /** A backend on a fresh database, listening on a loopback port, closed when the test ends. */
 export async function build(
   t: TestContext,
-  options: { signInLimitPerMinute?: number; maxActiveTemplates?: number } = {},
+  options: {
+    signInLimitPerMinute?: number;
+    maxActiveTemplates?: number;
+    liveStreams?: LiveStreamOptions;
+    trustProxy?: boolean;
+    sendVerificationMail?: SendVerificationMail;
+    logger?: FastifyServerOptions["logger"];
+  } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
@@ -41,7 +51,10 @@ export async function build(
     publicUrl: "http://localhost",
     signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
     ...(options.maxActiveTemplates !== undefined ? { maxActiveTemplates: options.maxActiveTemplates } : {}),
-    logger: false,
+    logger: options.logger ?? false,
+    ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
+    trustProxy: options.trustProxy ?? false,
+    ...(options.sendVerificationMail ? { sendVerificationMail: options.sendVerificationMail } : {}),
   });
   await backend.app.listen({ port: 0, host: "127.0.0.1" });
   const address = backend.app.server.address();
@@ -52,8 +65,8 @@ export async function build(
     await database.close();
   });
 
-  const request: TestApi["request"] = async (method, path, { token, body, raw } = {}) => {
-    const headers: Record<string, string> = {};
+  const request: TestApi["request"] = async (method, path, { token, body, raw, headers: extra } = {}) => {
+    const headers: Record<string, string> = { ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {

@@ -9,6 +9,11 @@ export function openStream(url: string, headers: Record<string, string>) {
   const controller = new AbortController();
   const messages: SseMessage[] = [];
   let status = 0;
+  let markEnded: () => void = () => {};
+  /** Resolves when the server ends the stream (or the client aborts it). */
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   const ready = fetch(url, {
     headers: { accept: "text/event-stream", ...headers },
     signal: controller.signal,
@@ -21,7 +26,7 @@ export function openStream(url: string, headers: Record<string, string>) {
       try {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) return;
+          if (done) return markEnded();
           buffer += value;
           let end = buffer.indexOf("\n\n");
           while (end !== -1) {
@@ -46,6 +51,7 @@ export function openStream(url: string, headers: Record<string, string>) {
         }
       } catch {
         // aborted
+        markEnded();
       }
     })();
   });
@@ -55,6 +61,7 @@ export function openStream(url: string, headers: Record<string, string>) {
       return status;
     },
     ready,
+    ended,
     close: () => controller.abort(),
     async waitFor(count: number, timeoutMs = 10_000): Promise<SseMessage[]> {
       const deadline = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ describe("a person's day with the todo app", () => {
   let context: BrowserContext;
   let page: Page;
   const email = uniqueEmail("ada");
-  const password = "correct horse battery";
+  let password = "correct horse battery";
   let userId = "";
   const pageErrors: Error[] = [];
 
@@ -402,6 +402,32 @@ describe("a person's day with the todo app", () => {
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "settings.png");
+  });
+
+  test("settings: changing the password signs out the other sessions and keeps this one", async () => {
+    const other = await fetch(`${API_URL}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    }).then((r) => r.json() as Promise<{ token: string }>);
+    const otherCanRead = async () =>
+      (await fetch(`${API_URL}/api/${userId}/tags`, { headers: { authorization: `Bearer ${other.token}` } }))
+        .status;
+    assert.equal(await otherCanRead(), 200);
+
+    const section = page.getByRole("region", { name: "Password" });
+    await section.getByLabel("Current password").fill(password);
+    await section.getByLabel("New password").fill("password123");
+    await section.getByRole("button", { name: "Change password" }).click();
+    await section.locator("#new-password-error").waitFor();
+    assert.match(await text(section.locator("#new-password-error")), /common/);
+
+    await section.getByLabel("New password").fill("a newer horse battery");
+    await section.getByRole("button", { name: "Change password" }).click();
+    await section.getByText("Password changed.").waitFor();
+    assert.equal(await otherCanRead(), 401, "the other session is signed out");
+    await apiGet("/tags"); // this browser's session goes on
+    password = "a newer horse battery";
   });
 
   test("the dashboard on a phone-sized screen", async () => {

@@ -87,6 +87,7 @@ export function renderMessage(event: DomainEvent, reader: Reader = UTC_READER): 
     case "notification.send":
       return { title: event.data.title, body: event.data.body };
     case "notification.created":
+    case "user.deleted":
       return null;
   }
 }

@@ -1,8 +1,10 @@
 import type { TestContext } from "node:test";
 import { OutboxFeed } from "@todo/events";
+import type { FastifyServerOptions } from "fastify";
+import webpush from "web-push";
 import { buildBackend } from "../../backend/src/app.ts";
 import type { NotificationServiceDeps } from "../src/service.ts";
-import { openService } from "./helpers.ts";
+import { fixedResolver, openService, testConfig } from "./helpers.ts";
 
 export interface Reply {
   status: number;
@@ -19,9 +21,13 @@ let counter = 0;
  */
 export async function buildApi(
   t: TestContext,
-  options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> = {},
+  options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> & {
+    /** The backend's logger options (off unless given). */
+    logger?: FastifyServerOptions["logger"];
+  } = {},
 ) {
-  const opened = await openService(t, options);
+  const { logger = false, ...serviceOptions } = options;
+  const opened = await openService(t, serviceOptions);
   const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
@@ -30,7 +36,7 @@ export async function buildApi(
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
     publicUrl: "http://localhost",
     signInLimitPerMinute: 1000,
-    logger: false,
+    logger,
     plugins: [opened.service.plugin],
   });
   opened.onClose(async () => {
@@ -85,4 +91,21 @@ export function assertProblem(reply: Reply, status: number, code: string, field?
   if (field && !reply.body.errors?.some((e: { field: string }) => e.field === field)) {
     throw new Error(`expected an error naming ${field}, got ${JSON.stringify(reply.body.errors)}`);
   }
+}
+
+/** The API with VAPID keys configured and public DNS answers, for the push subscription routes. */
+export async function buildPushApi(
+  t: TestContext,
+  options: { logger?: FastifyServerOptions["logger"] } = {},
+) {
+  const vapid = webpush.generateVAPIDKeys();
+  const api = await buildApi(t, {
+    config: testConfig({
+      push: { ...vapid, subject: "mailto:ops@example.com" },
+      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
+    }),
+    resolve: fixedResolver("93.184.216.34"),
+    ...options,
+  });
+  return { api, vapid };
 }

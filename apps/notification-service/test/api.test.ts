@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { type TestContext, test } from "node:test";
-import webpush from "web-push";
-import { assertProblem, buildApi } from "./api-helpers.ts";
-import { fixedResolver, startReceiver, taskEvent, testConfig, waitFor } from "./helpers.ts";
+import { test } from "node:test";
+import { assertProblem, buildApi, buildPushApi } from "./api-helpers.ts";
+import { startReceiver, taskEvent, testConfig, waitFor } from "./helpers.ts";
 
 const subscription = (endpoint: string) => ({
   endpoint,
@@ -12,19 +11,6 @@ const subscription = (endpoint: string) => ({
     auth: "tBHItJI5svbpez7KI4CCXg",
   },
 });
-
-/** The API with VAPID keys configured and public DNS answers, for the push subscription routes. */
-async function buildPushApi(t: TestContext) {
-  const vapid = webpush.generateVAPIDKeys();
-  const api = await buildApi(t, {
-    config: testConfig({
-      push: { ...vapid, subject: "mailto:ops@example.com" },
-      webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 },
-    }),
-    resolve: fixedResolver("93.184.216.34"),
-  });
-  return { api, vapid };
-}
 
 test("notifications: newest first, paged, unread count and filter, mark read, mark all read", async (t) => {
   const api = await buildApi(t);
@@ -446,4 +432,30 @@ test("a push subscription's expirationTime outside what a date holds is a 400, n
     body: { ...subscription("https://push.example.net/send/x"), expirationTime: inADay },
   });
   assert.equal(saved.status, 201);
+});
+
+test("CSRF: a bodiless cookie-authenticated POST …/notifications/read-all from a foreign origin is a 403 and marks nothing", async (t) => {
+  const api = await buildApi(t);
+  const ada = await api.signUp("Ada");
+  await api.service.handle(taskEvent("task.completed", ada.userId, { taskId: 1, title: "Unread" }));
+  const signIn = await fetch(`${api.baseUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "http://localhost" },
+    body: JSON.stringify({ email: ada.email, password: "correct horse battery" }),
+  });
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const readAll = (origin: string) =>
+    fetch(`${api.baseUrl}/api/${ada.userId}/notifications/read-all`, {
+      method: "POST",
+      headers: { cookie, origin },
+    });
+  const forged = await readAll("https://evil.example");
+  assert.equal(forged.status, 403);
+  assert.equal(((await forged.json()) as { code: string }).code, "cross_origin_request");
+  const list = await api.request("GET", `/api/${ada.userId}/notifications`, { token: ada.token });
+  assert.equal(list.body.items[0].read, false, "still unread");
+  assert.ok((await readAll("http://localhost")).ok, "the app's own origin may");
 });

@@ -2,18 +2,58 @@ import { z } from "zod";
 import { TimeZone } from "./common.ts";
 
 // The shapes of Better Auth's email endpoints that our clients rely on.
+/**
+ * A person's display name: NFC-normalised and trimmed, 1–100 characters, no control characters,
+ * not made only of spaces or invisible characters (format characters such as U+200B).
+ */
+export const PersonName = z
+  .string()
+  .transform((value) => value.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(100, "at most 100 characters")
+      .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters")
+      .refine(
+        (value) => value === "" || !/^[\p{Z}\p{Cf}\s]*$/u.test(value),
+        "must contain a visible character",
+      ),
+  );
+
+/** A profile picture: an http(s) URL of at most 2048 characters, or null for none. */
+export const ProfileImage = z
+  .url({ protocol: /^https?$/, error: "must be an http or https URL" })
+  .max(2048, "at most 2048 characters")
+  .nullable();
+
+/** A password as a client may send it: 8–128 characters, none of them a control character (NUL included). */
+export const Password = z
+  .string()
+  .min(8, "at least 8 characters")
+  .max(128, "at most 128 characters")
+  .refine((value) => !/\p{Cc}/u.test(value), "must not contain NUL or other control characters");
+
 export const SignUpBody = z.object({
   email: z.email(),
-  password: z.string().min(8).max(128),
-  name: z.string().trim().min(1).max(100),
+  password: Password,
+  name: PersonName,
   /** IANA time zone for the texts the user reads; the browser sends its own. */
   timezone: TimeZone.optional(),
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
+/** POST /api/auth/change-password; the other sessions are revoked unless revokeOtherSessions is false. */
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, "enter your current password"),
+  newPassword: Password,
+  revokeOtherSessions: z.boolean().optional(),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });
 export type SignInBody = z.infer<typeof SignInBody>;
 export const AuthResult = z.object({
-  token: z.string(),
+  /** The bearer token; null after sign-up when the e-mail address must be verified first. */
+  token: z.string().nullable(),
   user: z.object({ id: z.string(), email: z.string(), name: z.string(), timezone: z.string().nullish() }),
 });
 export type AuthResult = z.infer<typeof AuthResult>;

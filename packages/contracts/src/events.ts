@@ -89,6 +89,18 @@ export const NotificationCreated = z.looseObject({
   data: z.looseObject({ notification: Notification }),
 });
 
+/**
+ * The account and everything it owned (tasks, tags, templates, notifications, webhooks, push
+ * subscriptions, sessions) are gone. On the task-events topic, in the user's partition, after
+ * the user's last task event; consumers drop what they keep about the user.
+ */
+export const UserDeleted = z.looseObject({
+  ...envelope,
+  event_type: z.literal("user.deleted"),
+  task_id: z.null(),
+  data: z.looseObject({}),
+});
+
 export const TaskEvent = z.discriminatedUnion("event_type", [
   TaskCreated,
   TaskUpdated,
@@ -106,6 +118,7 @@ export const DomainEvent = z.discriminatedUnion("event_type", [
   TaskDueApproaching,
   NotificationSend,
   NotificationCreated,
+  UserDeleted,
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent["event_type"];
@@ -118,6 +131,7 @@ export const eventSchemas = {
   "task.due.approaching": TaskDueApproaching,
   "notification.send": NotificationSend,
   "notification.created": NotificationCreated,
+  "user.deleted": UserDeleted,
 } as const;
 
 export function topicOf(eventType: DomainEventType): string {

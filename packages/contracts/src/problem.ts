@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   "invalid_credentials",
   "forbidden",
   "invalid_origin",
+  "cross_origin_request",
   "not_found",
   "conflict",
   "tag_name_taken",

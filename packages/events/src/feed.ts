@@ -72,6 +72,21 @@ export class OutboxFeed {
     return { xid: BigInt(rows[0]!.xmin) - 1n, id: Number.MAX_SAFE_INTEGER };
   }
 
+  /**
+   * Whether a stream can resume after `cursor` for this user: the event it names is still in the
+   * outbox (not pruned past retention) and is this user's. A cursor from another database, ahead of
+   * the feed, or of another user names no such row.
+   */
+  async canResume(userId: string, cursor: FeedCursor): Promise<boolean> {
+    if (!Number.isSafeInteger(cursor.id) || cursor.xid >= 2n ** 63n) return false;
+    const { rows } = await sql<{ found: number }>`
+      SELECT 1 AS found FROM outbox
+      WHERE id = ${cursor.id} AND xid = ${cursor.xid.toString()}::xid8 AND partition_key = ${userId}`.execute(
+      this.database.db,
+    );
+    return rows.length > 0;
+  }
+
   subscribe(userId: string, cursor: FeedCursor, deliver: (events: FeedEvent[]) => void): () => void {
     const subscriber = { userId, cursor, deliver };
     this.subscribers.add(subscriber);

@@ -9,6 +9,7 @@ import Fastify, {
 } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
+import { withLogPolicy } from "./logging.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
 import { registerProblemHandlers } from "./problem.ts";
 
@@ -52,7 +53,7 @@ export interface ServerOptions {
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const isQuiet = options.isQuietRequest;
   const app = Fastify({
-    logger: options.logger,
+    logger: withLogPolicy(options.logger),
     ...(isQuiet ? { logController: new QuietRequestsLogController(isQuiet) } : {}),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1_048_576,

@@ -11,6 +11,7 @@ export {
 export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
 export { serviceLogger } from "./logger.ts";
+export { loggableUrl, REDACTED_LOG_PATHS, serializeError, withLogPolicy } from "./logging.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
 export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
 export { closeOnSignals, listenFailure, listenOrExit } from "./shutdown.ts";

@@ -8,17 +8,20 @@ import {
   statusByCode,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { problemBody } from "@todo/server";
+import { problemBody, sendProblem } from "@todo/server";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type Kysely, sql } from "kysely";
 import { type Auth, CLIENT_IP_HEADER } from "../auth.ts";
+import { type AccountThrottle, checkAuthBody } from "./account-rules.ts";
 
 export interface AuthenticatedUser {
   id: string;
   email: string;
   name: string;
+  /** The session the request was authenticated by (cookie or bearer token). */
+  sessionId: string;
 }
 
 declare module "fastify" {
@@ -93,8 +96,37 @@ function authProblem(request: FastifyRequest, status: number, text: string): Pro
   return problemBody(request, statusCodes[status] ?? "bad_request", status, message && asSentence(message));
 }
 
+export interface AuthRouteOptions {
+  /**
+   * Called after every successful unsafe request to Better Auth (sign-out, session revocation,
+   * password change, account deletion, ...), before the answer is sent: sessions may be gone.
+   */
+  onSessionsChanged?: () => Promise<void>;
+  /** Sign-in attempts per account (on top of Better Auth's per-address limit). */
+  accountThrottle?: AccountThrottle;
+}
+
+/** The endpoints whose answer hands the client its own new session token; all others never carry one. */
+const TOKEN_ANSWERS = new Set(["/sign-in/email", "/sign-up/email", "/change-password"]);
+
+/** Removes every `token` field: a session list or session answer must not hand out bearer credentials. */
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "token")
+      .map(([key, inner]) => [key, withoutTokens(inner)]),
+  );
+}
+
 /** Hands a request to Better Auth and its answer back, errors rewritten as problem+json. */
-async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: FastifyReply) {
+async function forwardToAuth(
+  auth: Auth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: AuthRouteOptions = {},
+) {
   const headers = fromNodeHeaders(request.headers);
   headers.set(CLIENT_IP_HEADER, request.ip);
   headers.delete("content-length");
@@ -103,13 +135,30 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
   if (!headers.has("origin") && !headers.has("cookie")) {
     for (const name of ["sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest"]) headers.delete(name);
   }
+  const path = request.url.split("?")[0]!.slice("/api/auth".length);
   const hasBody = request.body !== undefined && request.method !== "GET" && request.method !== "HEAD";
+  let body = request.body;
+  if (request.method === "POST") {
+    // Also without a body: a bodiless delete-user must not skip the password it needs.
+    const checked = checkAuthBody(path, request.body ?? {});
+    if (checked.errors.length > 0) {
+      return sendProblem(request, reply, "validation_failed", "invalid body", checked.errors);
+    }
+    if (hasBody) body = checked.body;
+    if (path === "/sign-in/email" && options.accountThrottle) {
+      const wait = await options.accountThrottle.hit(String(checked.body.email ?? ""));
+      if (wait > 0) {
+        reply.header("retry-after", String(wait));
+        return sendProblem(request, reply, "rate_limited", "too many sign-in attempts; try again later");
+      }
+    }
+  }
   if (hasBody) headers.set("content-type", "application/json");
   const response = await auth.handler(
     new Request(new URL(request.url, `http://${request.headers.host ?? "localhost"}`), {
       method: request.method,
       headers,
-      ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+      ...(hasBody ? { body: JSON.stringify(body) } : {}),
     }),
   );
   response.headers.forEach((value, key) => {
@@ -119,15 +168,20 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) reply.header("set-cookie", cookies);
   reply.code(response.status);
+  if (request.method !== "GET" && response.status < 400) await options.onSessionsChanged?.();
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
-  if (response.status < 400) return reply.send(isJson && text.length > 0 ? JSON.parse(text) : text);
+  if (response.status < 400) {
+    if (!isJson || text.length === 0) return reply.send(text);
+    const parsed: unknown = JSON.parse(text);
+    return reply.send(TOKEN_ANSWERS.has(path) ? parsed : withoutTokens(parsed));
+  }
 
   const problem = authProblem(request, response.status, text);
   return reply.code(problem.status).type("application/problem+json").send(problem);
 }
 
-export function registerAuth(app: FastifyInstance, auth: Auth): void {
+export function registerAuth(app: FastifyInstance, auth: Auth, options: AuthRouteOptions = {}): void {
   app.decorateRequest("user", null);
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 429: Problem };
@@ -143,7 +197,7 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
         response: { 200: AuthResult.loose(), ...errors },
       },
     },
-    (request, reply) => forwardToAuth(auth, request, reply),
+    (request, reply) => forwardToAuth(auth, request, reply, options),
   );
   typed.post(
     "/api/auth/sign-in/email",
@@ -155,13 +209,13 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
         response: { 200: AuthResult.loose(), ...errors },
       },
     },
-    (request, reply) => forwardToAuth(auth, request, reply),
+    (request, reply) => forwardToAuth(auth, request, reply, options),
   );
   app.route({
     method: ["GET", "POST"],
     url: "/api/auth/*",
     schema: { hide: true },
-    handler: (request, reply) => forwardToAuth(auth, request, reply),
+    handler: (request, reply) => forwardToAuth(auth, request, reply, options),
   });
 }
 
@@ -181,8 +235,14 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
   const bearer = UNSIGNED_BEARER.exec(request.headers.authorization ?? "");
   if (bearer && !request.headers.cookie) {
     const db = (auth.options.database as { db: Kysely<Database> }).db;
-    const { rows } = await sql<{ expires_at: Date; id: string; email: string; name: string }>`
-      SELECT s.expires_at, u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+    const { rows } = await sql<{
+      expires_at: Date;
+      session_id: string;
+      id: string;
+      email: string;
+      name: string;
+    }>`
+      SELECT s.expires_at, s.id AS session_id, u.id, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token = ${bearer[1]!}`.execute(db);
     const row = rows[0];
     if (!row) return null;
@@ -192,10 +252,15 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
     const expiresAt = row.expires_at.getTime();
     const now = Date.now();
     if (expiresAt > now && expiresAt - expiresIn + updateAge > now) {
-      return { id: row.id, email: row.email, name: row.name };
+      return { id: row.id, email: row.email, name: row.name, sessionId: row.session_id };
     }
   }
   const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
   if (!session) return null;
-  return { id: session.user.id, email: session.user.email, name: session.user.name };
+  return {
+    id: session.user.id,
+    email: session.user.email,
+    name: session.user.name,
+    sessionId: session.session.id,
+  };
 }

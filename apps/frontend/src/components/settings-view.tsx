@@ -15,6 +15,7 @@ import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, formatDateTime } from "@/lib/time-zone";
+import { ChangePasswordSection } from "./change-password-section";
 import { ConfirmButton } from "./confirm-button";
 import { Field, FieldError, FormError } from "./field";
 import { TimeZoneSetting } from "./time-zone-setting";
@@ -63,6 +64,7 @@ export function SettingsView() {
         </button>
       </section>
       <TimeZoneSetting />
+      <ChangePasswordSection />
       <PreferencesSection />
       <PushSection />
       <WebhooksSection />

@@ -1,6 +1,7 @@
 // The one typed client for the backend: same origin, session cookie, problem+json errors.
 import type {
   AuthResult,
+  ChangePasswordBody,
   CreatedWebhook,
   CreateRecurringTaskBody,
   CreateTagBody,
@@ -139,6 +140,7 @@ export const authApi = {
   /** Better Auth's own endpoint; `timezone` is our additional user field. */
   updateUser: (body: { timezone: string }) =>
     call<{ status: boolean }>("POST", "/api/auth/update-user", body),
+  changePassword: (body: ChangePasswordBody) => call<unknown>("POST", "/api/auth/change-password", body),
 };
 
 export const publicApi = {

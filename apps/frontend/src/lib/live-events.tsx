@@ -65,7 +65,8 @@ const MAX_RETRY_MS = 60_000;
 /**
  * One EventSource per page. The browser reconnects by itself and sends Last-Event-ID, so the server
  * resumes without gaps; only when it gives up (a non-200 answer) do we open a new one, later, and
- * ask listeners to refetch since events may have been missed meanwhile.
+ * ask listeners to refetch since events may have been missed meanwhile. The server's own `resync`
+ * event (it could not resume from our Last-Event-ID) asks them to refetch too.
  */
 export function LiveEventsProvider({ url, children }: { url: string; children: ReactNode }) {
   const listeners = useRef(new Set<Listener>());
@@ -110,6 +111,8 @@ export function LiveEventsProvider({ url, children }: { url: string; children: R
           setStatus("connecting");
         }
       };
+      // The server could not resume from our Last-Event-ID (pruned, or another database): reload.
+      source.addEventListener("resync", () => emit({ type: "resync" }));
       for (const type of [...TASK_EVENT_TYPES, "notification.created"]) {
         source.addEventListener(type, (message) => {
           const event = parseLiveEvent(type, (message as MessageEvent<string>).data);
