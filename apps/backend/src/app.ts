@@ -4,6 +4,7 @@ import { createRegistry, createServer, type ReadinessCheck, type Registry } from
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
+import { idempotencyKeys } from "./plugins/idempotency.ts";
 import { eventStreamRoutes } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
@@ -75,6 +76,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   await app.register(
     async (scope) => {
       requireOwnUser(scope, auth);
+      idempotencyKeys(scope, db);
       taskRoutes(scope, db);
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db);

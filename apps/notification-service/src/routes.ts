@@ -1,13 +1,17 @@
 import {
+  ConditionalReadHeaders,
+  ConditionalWriteHeaders,
   CreatedWebhook,
   CreateWebhookBody,
   DeletePushSubscriptionBody,
   DeliveryList,
+  IdempotentHeaders,
   ListNotificationsQuery,
   Notification,
   NotificationList,
   NotificationParams,
   NotificationPreferences,
+  NotModified,
   Problem,
   PushSubscriptionBody,
   PushSubscriptionInfo,
@@ -18,10 +22,12 @@ import {
   UserItemParams,
   UserParams,
   VapidPublicKey,
+  Webhook,
   WebhookList,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
 import type { StateStore } from "@todo/events";
+import { ifMatchVersion } from "@todo/server";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -29,7 +35,7 @@ import type { NetworkPolicy } from "./network-guard.ts";
 import { listDeliveries, listNotifications, markAllRead, setNotificationRead } from "./notifications.ts";
 import { getPreferences, updatePreferences } from "./preferences.ts";
 import { deletePushSubscription, savePushSubscription } from "./push-subscriptions.ts";
-import { createWebhook, deleteWebhook, listWebhooks } from "./webhooks.ts";
+import { createWebhook, deleteWebhook, getWebhook, listWebhooks } from "./webhooks.ts";
 
 export interface RouteDeps {
   db: Executor;
@@ -40,6 +46,7 @@ export interface RouteDeps {
 }
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const writeErrors = { ...errors, 412: Problem, 422: Problem };
 
 /**
  * The caller, as the backend's auth hook left it on the request (the path's user_id has been
@@ -184,12 +191,26 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "Add a webhook (Standard Webhooks signatures); the answer holds its secret, once",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateWebhookBody,
-        response: { 201: CreatedWebhook, ...errors },
+        response: { 201: CreatedWebhook, ...writeErrors },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await createWebhook({ ...ctx(request), network: deps.network }, request.body)),
+  );
+  typed.get(
+    "/webhooks/:id",
+    {
+      schema: {
+        tags,
+        summary: "One webhook (with its ETag; the secret is not shown again)",
+        params: UserItemParams,
+        headers: ConditionalReadHeaders,
+        response: { 200: Webhook, 304: NotModified, ...errors },
+      },
+    },
+    (request) => getWebhook(ctx(request), request.params.id),
   );
   typed.delete(
     "/webhooks/:id",
@@ -198,11 +219,12 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "Delete a webhook",
         params: UserItemParams,
-        response: { 204: z.null(), ...errors },
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...writeErrors },
       },
     },
     async (request, reply) => {
-      await deleteWebhook(ctx(request), request.params.id);
+      await deleteWebhook(ctx(request), request.params.id, ifMatchVersion(request));
       return reply.code(204).send(null);
     },
   );

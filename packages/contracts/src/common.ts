@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lineText } from "./text.ts";
 
 export const Id = z.coerce.number().int().positive().max(2_147_483_647);
 /** An id in a JSON body: a positive PostgreSQL integer (larger numbers are not ids, and not a 500). */
@@ -24,7 +25,7 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
-export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, "unknown IANA time zone");
+export const TimeZone = lineText(64).min(1).refine(isTimeZone, "unknown IANA time zone");
 
 export const UserParams = z.object({ user_id: z.string() });
 export const UserItemParams = UserParams.extend({ id: Id });

@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { BodyId, DateTime, InputDateTime, TimeZone } from "./common.ts";
+import { freeText, lineText, nameText } from "./text.ts";
 
 export const RecurrencePattern = z.enum(["daily", "weekly", "monthly", "yearly", "custom"]);
 export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
 export const CatchUpPolicy = z.enum(["latest", "all"]);
 
 const templateFields = {
-  template_title: z.string().trim().min(1, "must not be empty").max(200),
-  template_description: z.string().max(10_000).nullable().optional(),
+  template_title: nameText(200),
+  template_description: freeText(10_000).nullable().optional(),
   recurrence_pattern: RecurrencePattern,
   /** Five-field cron, required for the custom pattern. */
-  cron_expression: z.string().trim().max(100).nullable().optional(),
+  cron_expression: lineText(100).trim().nullable().optional(),
   /** Every N days, weeks, months or years. */
   interval: z.number().int().min(1).max(1000).optional(),
   /** ISO weekdays (1 = Monday … 7 = Sunday), for the weekly pattern. */
@@ -47,6 +48,8 @@ export const RecurringTask = z.object({
   catch_up: CatchUpPolicy,
   priority_id: z.number().int(),
   is_active: z.boolean(),
+  /** Goes up by one with every change; the ETag is "<version>", If-Match takes it back. */
+  version: z.number().int(),
   created_at: DateTime,
   updated_at: DateTime,
 });

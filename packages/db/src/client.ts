@@ -48,12 +48,13 @@ export async function openDatabase(
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
   // whose modules would otherwise be loaded at every start.
-  const [{ PGlite }, { pg_trgm }, { PGliteDialect }] = await Promise.all([
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { PGliteDialect }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("@electric-sql/pglite/contrib/unaccent"),
     import("kysely-pglite-dialect"),
   ]);
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,

@@ -2,6 +2,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { registerConditionalRequests } from "./conditional.ts";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
 import { registerProblemHandlers } from "./problem.ts";
@@ -38,6 +39,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (closing) reply.header("connection", "close");
     done(null, payload);
   });
+  // Generated clients send `content-type: application/json` with no body on DELETE and on
+  // body-less POST/PATCH routes: an empty body is no body (a route that needs one still says so).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (String(body).trim() === "") return done(null, undefined);
+    parseJson(request, String(body), done);
+  });
+  registerConditionalRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app, options.notFoundPage ? { notFoundPage: options.notFoundPage } : {});

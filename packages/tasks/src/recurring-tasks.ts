@@ -1,4 +1,5 @@
 import {
+  assertVersion,
   type CreateRecurringTaskBody,
   type FieldError,
   type RecurrencePattern,
@@ -45,6 +46,7 @@ export function toRecurringTask(row: TemplateRow): RecurringTask {
     catch_up: row.catch_up as RecurringTask["catch_up"],
     priority_id: row.priority_id,
     is_active: row.is_active,
+    version: row.version,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -171,6 +173,7 @@ export async function updateRecurringTask(
   now = new Date(),
 ): Promise<RecurringTask> {
   const current = await findTemplate(ctx.db, ctx.userId, id);
+  assertVersion("recurring task", current.version, ctx.ifMatch);
   if (patch.priority_id !== undefined) await assertPriorityExists(ctx.db, patch.priority_id);
   const pattern = patch.recurrence_pattern ?? (current.recurrence_pattern as RecurrencePattern);
   const scheduleChanged = scheduleFields.some((f) => patch[f] !== undefined);
@@ -223,11 +226,14 @@ export async function updateRecurringTask(
       ...(patch.priority_id !== undefined ? { priority_id: patch.priority_id } : {}),
       ...(patch.is_active !== undefined ? { is_active: patch.is_active } : {}),
       updated_at: sql`now()`,
+      version: sql`version + 1`,
     })
     .where("id", "=", id)
     .where("user_id", "=", ctx.userId)
+    .$if(ctx.ifMatch !== undefined, (qb) => qb.where("version", "=", current.version))
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) return changedMeanwhile(ctx, id);
   return toRecurringTask(row);
 }
 
@@ -236,8 +242,15 @@ export async function deleteRecurringTask(ctx: ServiceContext, id: number): Prom
     .deleteFrom("recurring_tasks")
     .where("user_id", "=", ctx.userId)
     .where("id", "=", id)
+    .$if(ctx.ifMatch !== undefined, (qb) => qb.where("version", "=", ctx.ifMatch!))
     .executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw ServiceError.notFound("recurring task");
+  if (result.numDeletedRows === 0n) await changedMeanwhile(ctx, id);
+}
+
+/** A guarded write that matched no row: the template is gone (404) or at another version (412). */
+async function changedMeanwhile(ctx: ServiceContext, id: number): Promise<never> {
+  const now = await findTemplate(ctx.db, ctx.userId, id);
+  throw ServiceError.preconditionFailed("recurring task", now.version);
 }
 
 /** The next `count` occurrences, starting with `next_occurrence`. */

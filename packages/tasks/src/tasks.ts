@@ -1,4 +1,5 @@
 import {
+  assertVersion,
   type CreateTaskBody,
   type ListTasksQuery,
   ServiceError,
@@ -71,6 +72,7 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Pr
 export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await lockTask(tx, ctx.userId, id);
+    assertVersion("task", current.version, ctx.ifMatch);
     const before = (await loadTask(tx, ctx.userId, id))!;
     if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
     if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
@@ -103,6 +105,7 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
           ? { next_reminder_at: completed ? null : nextReminderAt(dueDate, offsets, new Date()) }
           : {}),
         updated_at: sql`now()`,
+        version: sql`version + 1`,
       })
       .where("id", "=", id)
       .execute();
@@ -148,17 +151,25 @@ async function recordUpdateEvents(
   }
 }
 
-/** PATCH …/complete: flips the completion state. */
-export async function toggleTaskCompletion(ctx: ServiceContext, id: number): Promise<Task> {
+/**
+ * PATCH …/complete: sets the completion state asked for, or flips it when none is given (the
+ * seed's toggle). Asking for the state the task already has changes nothing (no new version, no
+ * event), so a double click or a retry of {"completed": true} completes the task once.
+ */
+export async function setTaskCompletion(ctx: ServiceContext, id: number, completed?: boolean): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await lockTask(tx, ctx.userId, id);
-    return updateTask({ ...ctx, db: tx }, id, { completed: !current.completed });
+    assertVersion("task", current.version, ctx.ifMatch);
+    const wanted = completed ?? !current.completed;
+    if (wanted === current.completed) return (await loadTask(tx, ctx.userId, id))!;
+    return updateTask({ ...ctx, db: tx }, id, { completed: wanted });
   });
 }
 
 export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
-    await lockTask(tx, ctx.userId, id);
+    const current = await lockTask(tx, ctx.userId, id);
+    assertVersion("task", current.version, ctx.ifMatch);
     const snapshot = (await loadTask(tx, ctx.userId, id))!;
     await tx.deleteFrom("tasks").where("id", "=", id).execute();
     await recordEvent(tx, {
@@ -240,7 +251,7 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
         coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (
           SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id) g),
           '[]'::json) AS tags,
-        t.recurring_task_id, t.reminder_offsets_minutes,
+        t.recurring_task_id, t.reminder_offsets_minutes, t.version,
         ${isoTime(sql.ref("t.created_at"))} AS created_at, ${isoTime(sql.ref("t.updated_at"))} AS updated_at
       ) x) ORDER BY t.ord))::text`.as("items"),
       sql<number | null>`max(t.total)`.as("total"),

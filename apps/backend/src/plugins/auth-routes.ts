@@ -1,10 +1,11 @@
-import { AuthResult, type ErrorCode, Problem, SignInBody, SignUpBody } from "@todo/contracts";
+import { AuthResult, type ErrorCode, Problem, SignInBody, SignUpBody, UpdateUserBody } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { problemBody } from "@todo/server";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type Kysely, sql } from "kysely";
+import { z } from "zod";
 import { type Auth, CLIENT_IP_HEADER } from "../auth.ts";
 
 export interface AuthenticatedUser {
@@ -54,6 +55,11 @@ async function forwardToAuth(auth: Auth, request: FastifyRequest, reply: Fastify
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) reply.header("set-cookie", cookies);
+  // Better Auth's limiter says when to come back in X-Retry-After; HTTP clients read Retry-After.
+  const retryAfter = response.headers.get("x-retry-after");
+  if (response.status === 429 && retryAfter && !response.headers.has("retry-after")) {
+    reply.header("retry-after", retryAfter);
+  }
   reply.code(response.status);
   const text = await response.text();
   const isJson = response.headers.get("content-type")?.includes("json") ?? false;
@@ -98,6 +104,18 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
         summary: "Sign in; answers with a bearer token",
         body: SignInBody,
         response: { 200: AuthResult.loose(), ...errors },
+      },
+    },
+    (request, reply) => forwardToAuth(auth, request, reply),
+  );
+  typed.post(
+    "/api/auth/update-user",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Change your account's name or picture",
+        body: UpdateUserBody,
+        response: { 200: z.looseObject({}), ...errors },
       },
     },
     (request, reply) => forwardToAuth(auth, request, reply),

@@ -1,5 +1,9 @@
 import {
+  ConditionalReadHeaders,
+  ConditionalWriteHeaders,
   CreateRecurringTaskBody,
+  IdempotentHeaders,
+  NotModified,
   Preview,
   PreviewQuery,
   Problem,
@@ -10,6 +14,7 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
+import { ifMatchVersion } from "@todo/server";
 import {
   createRecurringTask,
   deleteRecurringTask,
@@ -23,11 +28,16 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const writeErrors = { ...errors, 409: Problem, 412: Problem, 422: Problem };
 const tags = ["recurring tasks"];
 
 export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+  const ctx = (request: FastifyRequest) => ({
+    db,
+    userId: request.user!.id,
+    ifMatch: ifMatchVersion(request),
+  });
 
   typed.get(
     "/recurring-tasks",
@@ -48,8 +58,9 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Create a recurring template",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateRecurringTaskBody,
-        response: { 201: RecurringTask, ...errors },
+        response: { 201: RecurringTask, ...writeErrors },
       },
     },
     async (request, reply) => reply.code(201).send(await createRecurringTask(ctx(request), request.body)),
@@ -59,9 +70,10 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
     {
       schema: {
         tags,
-        summary: "One template",
+        summary: "One template (with its ETag)",
         params: UserItemParams,
-        response: { 200: RecurringTask, ...errors },
+        headers: ConditionalReadHeaders,
+        response: { 200: RecurringTask, 304: NotModified, ...errors },
       },
     },
     (request) => getRecurringTask(ctx(request), request.params.id),
@@ -73,8 +85,9 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Change a template (fields given are changed)",
         params: UserItemParams,
+        headers: ConditionalWriteHeaders,
         body: UpdateRecurringTaskBody,
-        response: { 200: RecurringTask, ...errors },
+        response: { 200: RecurringTask, ...writeErrors },
       },
     },
     (request) => updateRecurringTask(ctx(request), request.params.id, request.body),
@@ -86,7 +99,8 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Delete a template",
         params: UserItemParams,
-        response: { 204: z.null(), ...errors },
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...writeErrors },
       },
     },
     async (request, reply) => {

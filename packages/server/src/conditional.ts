@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+
+/** The ETag of a resource at a version: a strong entity tag holding the version, `"3"`. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+const entityTag = /^(W\/)?"([^"]*)"$/;
+
+/** The entity tags of an If-Match or If-None-Match field value (RFC 9110 §8.8.3), or "*". */
+function entityTags(value: string): "*" | { weak: boolean; opaque: string }[] {
+  if (value.trim() === "*") return "*";
+  return value
+    .split(",")
+    .map((part) => entityTag.exec(part.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ weak: m[1] !== undefined, opaque: m[2]! }));
+}
+
+/**
+ * The version a client expects from its If-Match (RFC 9110 §13.1.1), for a verb to compare with
+ * the row it locked: undefined without the header or with `*` (last write wins); -1 when no tag in
+ * it can match one of ours (a weak or foreign tag), so the change fails with 412 as the RFC asks.
+ */
+export function ifMatchVersion(request: FastifyRequest): number | undefined {
+  const value = request.headers["if-match"];
+  if (value === undefined) return undefined;
+  const tags = entityTags(value);
+  if (tags === "*") return undefined;
+  const strong = tags.find((t) => !t.weak && /^[1-9][0-9]{0,9}$/.test(t.opaque));
+  return strong ? Number(strong.opaque) : -1;
+}
+
+function noneMatch(request: FastifyRequest, etag: string): boolean {
+  const value = request.headers["if-none-match"];
+  if (value === undefined) return false;
+  const tags = entityTags(value);
+  // Weak comparison (§13.1.2): W/"3" matches "3".
+  return tags === "*" || tags.some((t) => `"${t.opaque}"` === etag);
+}
+
+/**
+ * ETag and If-None-Match for every route: an answer whose body carries an integer `version` (a
+ * task, a tag, a template, a webhook) gets `ETag: "<version>"`, and a GET whose If-None-Match
+ * names it is answered 304 Not Modified without a body.
+ */
+export function registerConditionalRequests(app: FastifyInstance): void {
+  app.addHook("preSerialization", async (request, reply, payload) => {
+    const version = (payload as { version?: unknown } | null)?.version;
+    if (reply.statusCode >= 300 || typeof version !== "number" || !Number.isInteger(version)) return payload;
+    const etag = etagOf(version);
+    reply.header("etag", etag);
+    if ((request.method === "GET" || request.method === "HEAD") && noneMatch(request, etag)) {
+      reply.code(304);
+      return null;
+    }
+    return payload;
+  });
+  app.addHook("onSend", async (_request, reply, payload) => (reply.statusCode === 304 ? "" : payload));
+}
