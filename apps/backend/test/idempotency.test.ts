@@ -112,3 +112,25 @@ test("a key whose first request is still running is a 409; an expired key starts
   assert.equal(fresh.status, 201);
   assert.notEqual(fresh.body.id, first.body.id);
 });
+
+test("the OpenAPI document describes If-Match, If-None-Match, Idempotency-Key and the 304, 412 and 422 answers", async (t) => {
+  const api = await build(t);
+  const doc = (await api.request("GET", "/docs/json")).body;
+  const op = (path: string, method: string) => doc.paths[path][method];
+  const headerNames = (path: string, method: string) =>
+    (op(path, method).parameters ?? [])
+      .filter((p: { in: string }) => p.in === "header")
+      .map((p: { name: string }) => p.name);
+  assert.ok(headerNames("/api/{user_id}/tasks", "post").includes("idempotency-key"));
+  assert.ok(headerNames("/api/{user_id}/tasks/{id}", "put").includes("if-match"));
+  assert.ok(headerNames("/api/{user_id}/tasks/{id}", "delete").includes("if-match"));
+  assert.ok(headerNames("/api/{user_id}/tasks/{id}", "get").includes("if-none-match"));
+  assert.ok(headerNames("/api/{user_id}/tasks/{id}/complete", "patch").includes("idempotency-key"));
+  assert.ok(headerNames("/api/{user_id}/recurring-tasks/{id}", "put").includes("if-match"));
+  assert.ok(headerNames("/api/{user_id}/tags/{tag_id}", "put").includes("if-match"));
+  assert.ok(op("/api/{user_id}/tasks/{id}", "get").responses["304"]);
+  assert.ok(op("/api/{user_id}/tasks/{id}", "put").responses["412"]);
+  assert.ok(op("/api/{user_id}/tasks", "post").responses["422"]);
+  assert.ok(op("/api/{user_id}/tasks/{id}", "get").responses["200"].headers?.etag);
+  assert.ok(op("/api/{user_id}/tasks", "post").responses["201"].headers?.["idempotent-replayed"]);
+});

@@ -6,6 +6,7 @@ import {
   DeletePushSubscriptionBody,
   DeliveryList,
   IdempotentHeaders,
+  ListDeliveriesQuery,
   ListNotificationsQuery,
   Notification,
   NotificationList,
@@ -109,11 +110,16 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "How the notification's event went out by e-mail, push and webhook: status and attempts",
         params: NotificationParams,
+        querystring: ListDeliveriesQuery,
         response: { 200: DeliveryList, ...errors },
       },
     },
     (request) =>
-      listDeliveries({ ...ctx(request), stateStore: deps.stateStore, log: deps.log }, request.params.id),
+      listDeliveries(
+        { ...ctx(request), stateStore: deps.stateStore, log: deps.log },
+        request.params.id,
+        request.query,
+      ),
   );
   typed.get(
     "/notification-preferences",

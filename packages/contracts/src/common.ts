@@ -30,11 +30,19 @@ export const TimeZone = lineText(64).min(1).refine(isTimeZone, "unknown IANA tim
 export const UserParams = z.object({ user_id: z.string() });
 export const UserItemParams = UserParams.extend({ id: Id });
 
+/** `cursor=`: page.next_cursor of the page before, as given. */
+export const CursorParam = lineText(500).optional();
+
 export const PageInfo = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
   total: z.number().int(),
-  /** The offset of the next page, or null on the last one. */
+  /** The offset of the next page, or null on the last one; unstable when the list changes meanwhile. */
   next_offset: z.number().int().nullable(),
+  /**
+   * Opaque keyset cursor (on the sort key and id) for the next page, or null on the last one: each
+   * row that exists throughout is shown exactly once, whatever is created or deleted meanwhile.
+   */
+  next_cursor: z.string().nullable(),
 });
 export type PageInfo = z.infer<typeof PageInfo>;

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./http.ts";
 export * from "./notifications.ts";
+export * from "./pagination.ts";
 export * from "./priorities.ts";
 export * from "./problem.ts";
 export * from "./recurring-tasks.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateTime, Id, PageInfo } from "./common.ts";
+import { CursorParam, DateTime, Id, PageInfo } from "./common.ts";
 import { lineText, noControlCharacters } from "./text.ts";
 
 export const Notification = z.object({
@@ -25,6 +25,11 @@ export const ListNotificationsQuery = z.strictObject({
   unread: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
+  cursor: CursorParam,
+});
+export const ListDeliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: CursorParam,
 });
 export const UpdateNotificationBody = z.strictObject({ read: z.boolean() });
 export const ReadAllResult = z.object({ updated: z.number().int() });
@@ -56,7 +61,10 @@ export const DeliveryAttempt = z.object({
   updated_at: DateTime,
   history: z.array(DeliveryHistoryEntry),
 });
-export const DeliveryList = z.object({ items: z.array(DeliveryAttempt) });
+export const DeliveryList = z.object({
+  items: z.array(DeliveryAttempt),
+  page: z.object({ limit: z.number().int(), next_cursor: z.string().nullable() }),
+});
 
 /** Channels a user wants per event type; in-app is on by default, email for due reminders. */
 export const ChannelChoice = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BodyId, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
+import { BodyId, CursorParam, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
 import { Priority } from "./priorities.ts";
 import { TagSummary } from "./tags.ts";
 import { freeText, lineText, nameText } from "./text.ts";
@@ -68,6 +68,7 @@ export const ListTasksQuery = z.strictObject({
   order: SortOrder.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  cursor: CursorParam,
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 

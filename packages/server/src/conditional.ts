@@ -58,3 +58,59 @@ export function registerConditionalRequests(app: FastifyInstance): void {
   });
   app.addHook("onSend", async (_request, reply, payload) => (reply.statusCode === 304 ? "" : payload));
 }
+
+type Operation = {
+  parameters?: { in: string; name: string }[];
+  responses?: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema?: unknown }> }
+  >;
+};
+
+function hasVersion(schema: unknown): boolean {
+  const s = schema as { properties?: Record<string, unknown> } | undefined;
+  return s?.properties?.version !== undefined;
+}
+
+/**
+ * Adds the answer headers to the OpenAPI document, so a generated client knows them: ETag on every
+ * answer that carries a version, Idempotent-Replayed where Idempotency-Key is taken, Retry-After on
+ * 429 answers.
+ */
+export function describeAnswerHeaders<T>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const idempotent = operation.parameters?.some((p) => p.in === "header" && p.name === "idempotency-key");
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const schema = response.content?.["application/json"]?.schema;
+        if (status.startsWith("2") && hasVersion(schema)) {
+          response.headers = {
+            ...response.headers,
+            etag: { description: 'The version as an entity tag, "<version>"', schema: { type: "string" } },
+          };
+        }
+        if (status.startsWith("2") && idempotent) {
+          response.headers = {
+            ...response.headers,
+            "idempotent-replayed": {
+              description:
+                '"true" when this is the stored answer to an earlier request with the same Idempotency-Key',
+              schema: { type: "string" },
+            },
+          };
+        }
+        if (status === "429") {
+          response.headers = {
+            ...response.headers,
+            "retry-after": {
+              description: "Seconds to wait before trying again",
+              schema: { type: "integer" },
+            },
+          };
+        }
+      }
+    }
+  }
+  return document;
+}

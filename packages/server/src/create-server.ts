@@ -2,7 +2,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { registerConditionalRequests } from "./conditional.ts";
+import { describeAnswerHeaders, registerConditionalRequests } from "./conditional.ts";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
 import { registerProblemHandlers } from "./problem.ts";
@@ -63,6 +63,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: (documentObject) =>
+        describeAnswerHeaders(
+          "openapiObject" in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+        ),
     });
     await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   }

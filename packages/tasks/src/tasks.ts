@@ -1,6 +1,8 @@
 import {
   assertVersion,
   type CreateTaskBody,
+  decodeCursor,
+  encodeCursor,
   type ListTasksQuery,
   ServiceError,
   type TagSummary,
@@ -8,7 +10,15 @@ import {
   type UpdateTaskBody,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { CUSTOM_PLAN, type Executor, withTransaction } from "@todo/db";
+import {
+  afterKeys,
+  CUSTOM_PLAN,
+  cursorValues,
+  type Executor,
+  orderByKeys,
+  type SortKey,
+  withTransaction,
+} from "@todo/db";
 import { recordEvent } from "@todo/events";
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
@@ -208,38 +218,47 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
     );
   }
   if (query.search) {
-    // Same expression as the trigram index, so the planner can use it. Planned for each pattern:
-    // a plan made without knowing it would take the trigram index even for a word in every title.
-    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filtered = filtered.where(
-      sql<boolean>`${sql.raw(CUSTOM_PLAN)} (t.title || ' ' || coalesce(t.description, '')) ILIKE ${pattern}`,
-    );
+    // Case and accents folded on both sides (fold_text: unaccent + lower), so "cafe" finds "Café".
+    // A user with few tasks is searched from their own rows (strpos cannot use the global trigram
+    // index, so the plan starts from the user's index); a user with many takes the trigram index.
+    const few = await hasFewTasks(ctx);
+    if (few) {
+      filtered = filtered.where(sql<boolean>`strpos(t.search_text, fold_text(${query.search})) > 0`);
+    } else {
+      // Planned for each pattern: a plan made without knowing it would take the trigram index even
+      // for a word in every title.
+      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+      filtered = filtered.where(
+        sql<boolean>`${sql.raw(CUSTOM_PLAN)} t.search_text LIKE ('%' || fold_text(${escaped}) || '%')`,
+      );
+    }
   }
 
   const order =
     query.order ?? (query.sort === "created_at" ? "desc" : query.sort === "priority" ? "desc" : "asc");
-  const dir = sql.raw(order);
-  const keys =
-    query.sort === "due_date"
-      ? [sql`t.due_date ${dir} NULLS LAST`]
-      : query.sort === "priority"
-        ? [sql`p.level ${dir}`, sql`t.due_date asc nulls last`]
-        : query.sort === "title"
-          ? [sql`lower(t.title) ${dir}`]
-          : [sql`t.created_at ${dir}`];
-  const orderBy = sql.join([...keys, sql`t.id ${dir}`]);
+  const keys = taskSortKeys(query.sort, order);
+  const scope = `tasks:${query.sort}:${order}`;
+  const after = query.cursor ? decodeCursor(scope, query.cursor, keys.length) : undefined;
+  const orderBy = orderByKeys(keys);
 
-  // One statement: the page, the total (a window over every filtered row, counted before LIMIT),
-  // each row's tags (looked up only for the rows of the page), and the page already as JSON, in
-  // the API's shape: nothing is parsed into objects here only to be serialized again.
-  const page = filtered
+  // One statement: the page, the total (a window over every filtered row), the rows left from the
+  // cursor on, each row's tags (looked up only for the rows of the page), and the page already as
+  // JSON, in the API's shape: nothing is parsed into objects here only to be serialized again.
+  const inner = filtered.select([
+    sql<number>`count(*) OVER ()`.as("total"),
+    ...sortColumns(query.sort).map((expr, i) => expr.as(`k${i}`)),
+  ]);
+  const page = ctx.db
+    .selectFrom(inner.as("t"))
+    .selectAll("t")
     .select([
-      sql<number>`count(*) OVER ()`.as("total"),
       sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"),
+      sql<number>`count(*) OVER ()`.as("remaining"),
     ])
+    .$if(after !== undefined, (qb) => qb.where(afterKeys(keys, after!)))
     .orderBy(sql`${orderBy}`)
     .limit(query.limit)
-    .offset(query.offset);
+    .offset(after !== undefined ? 0 : query.offset);
   const row = await ctx.db
     .selectFrom(page.as("t"))
     .select([
@@ -255,6 +274,8 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
         ${isoTime(sql.ref("t.created_at"))} AS created_at, ${isoTime(sql.ref("t.updated_at"))} AS updated_at
       ) x) ORDER BY t.ord))::text`.as("items"),
       sql<number | null>`max(t.total)`.as("total"),
+      sql<number | null>`max(t.remaining)`.as("remaining"),
+      sql<unknown[] | null>`(array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1]`.as("last"),
       sql<number>`count(*)::int`.as("rows"),
     ])
     .executeTakeFirstOrThrow();
@@ -264,14 +285,65 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
       (await filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow())
         .total,
   );
-  const nextOffset = query.offset + row.rows;
+  const offset = after !== undefined ? 0 : query.offset;
+  const nextOffset = offset + row.rows;
+  const more = row.rows > 0 && Number(row.remaining) > row.rows + (after !== undefined ? 0 : query.offset);
   const pageInfo = {
     limit: query.limit,
-    offset: query.offset,
+    offset,
     total,
-    next_offset: nextOffset < total ? nextOffset : null,
+    next_offset: after === undefined && nextOffset < total ? nextOffset : null,
+    next_cursor: more && row.last ? encodeCursor(scope, row.last) : null,
   };
   return `{"items":${row.items ?? "[]"},"page":${JSON.stringify(pageInfo)}}`;
+}
+
+/**
+ * The order of each sort, ending with the id so it is total. sort=title orders by the folded title
+ * (fold_text: accents removed, lower case, then byte order), so "Éclair" sorts with "eclair", the
+ * same on PGlite and on any PostgreSQL server whatever its locale.
+ */
+function taskSortKeys(sort: ListTasksQuery["sort"], order: "asc" | "desc"): SortKey[] {
+  const id: SortKey = { column: "t.id", dir: order, type: "integer" };
+  switch (sort) {
+    case "due_date":
+      return [{ column: "t.k0", dir: order, type: "timestamptz", nullable: true }, id];
+    case "priority":
+      return [
+        { column: "t.k0", dir: order, type: "integer" },
+        { column: "t.k1", dir: "asc", type: "timestamptz", nullable: true },
+        id,
+      ];
+    case "title":
+      return [{ column: "t.k0", dir: order, type: "text" }, id];
+    default:
+      return [{ column: "t.k0", dir: order, type: "timestamptz" }, id];
+  }
+}
+
+/** The sort key expressions, exposed as k0, k1 by the inner query. */
+function sortColumns(sort: ListTasksQuery["sort"]): RawBuilder<unknown>[] {
+  switch (sort) {
+    case "due_date":
+      return [sql`t.due_date`];
+    case "priority":
+      return [sql`p.level`, sql`t.due_date`];
+    case "title":
+      return [sql`t.title_key`];
+    default:
+      return [sql`t.created_at`];
+  }
+}
+
+/** Up to this many tasks a search reads the user's own rows rather than the global trigram index. */
+const FEW_TASKS = 5000;
+
+async function hasFewTasks(ctx: ServiceContext): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE user_id = ${ctx.userId} LIMIT ${FEW_TASKS + 1}) x`.execute(
+    ctx.db,
+  );
+  return (rows[0]?.n ?? 0) <= FEW_TASKS;
 }
 
 /** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds), or null. */
