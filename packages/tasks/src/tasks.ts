@@ -244,10 +244,30 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
   // One statement: the page, the total (a window over every filtered row), the rows left from the
   // cursor on, each row's tags (looked up only for the rows of the page), and the page already as
   // JSON, in the API's shape: nothing is parsed into objects here only to be serialized again.
-  const inner = filtered.select([
-    sql<number>`count(*) OVER ()`.as("total"),
-    ...sortColumns(query.sort).map((expr, i) => expr.as(`k${i}`)),
-  ]);
+  // Only the columns the page shows: the rows are sorted whole, and search_text is wide.
+  const inner = filtered
+    .clearSelect()
+    .select([
+      "t.id",
+      "t.user_id",
+      "t.title",
+      "t.description",
+      "t.completed",
+      "t.completed_at",
+      "t.due_date",
+      "t.priority_id",
+      "t.recurring_task_id",
+      "t.reminder_offsets_minutes",
+      "t.version",
+      "t.created_at",
+      "t.updated_at",
+      "p.id as p_id",
+      "p.name as p_name",
+      "p.level as p_level",
+      "p.color as p_color",
+      sql<number>`count(*) OVER ()`.as("total"),
+      ...sortColumns(query.sort).map((expr, i) => expr.as(`k${i}`)),
+    ]);
   const page = ctx.db
     .selectFrom(inner.as("t"))
     .selectAll("t")
