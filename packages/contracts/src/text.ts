@@ -63,7 +63,7 @@ export function nameText(max: number) {
     .superRefine(refuseControls(controlInLine))
     .normalize("NFC")
     .overwrite(trimInvisible)
-    .min(1, "must not be empty (or only white space and invisible characters)")
+    .min(1, "must not be empty")
     .max(max);
 }
 
