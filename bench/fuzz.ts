@@ -77,7 +77,9 @@ export async function fuzzEmbedded(maxExamples: number): Promise<Omit<BenchRow, 
     const config = join(dataDir, "schemathesis.toml");
     await writeFile(
       config,
-      `# Written by bench/fuzz.ts\nmax-stream-events = 3\n\n[parameters]\n"path.user_id" = "${signUp.user.id}"\n`,
+      // Strings are drawn from all of Unicode (utf-8 codec), NUL and the other control characters
+      // included (allow-x00): each must be a 4xx naming the field, never a 5xx.
+      `# Written by bench/fuzz.ts\nmax-stream-events = 3\n\n[generation]\ncodec = "utf-8"\nallow-x00 = true\n\n[parameters]\n"path.user_id" = "${signUp.user.id}"\n`,
     );
     const report = join(logDir, "schemathesis.ndjson");
     const args = [
@@ -119,7 +121,7 @@ export async function fuzzEmbedded(maxExamples: number): Promise<Omit<BenchRow, 
     const fiveHundreds = await countServerErrors(report);
     const found = Math.max(serverErrors, fiveHundreds);
     log(`schemathesis: ${cases} cases, ${found} server errors (full output: ${logDir}/schemathesis.out)`);
-    const note = `schemathesis ${SCHEMATHESIS_VERSION}, all phases, bearer token, {user_id} pinned to the signed-up user; operations tested ${operations} (selected ${selected}); max ${maxExamples} examples`;
+    const note = `schemathesis ${SCHEMATHESIS_VERSION}, all phases, strings with NUL and control characters (allow-x00, utf-8), bearer token, {user_id} pinned to the signed-up user; operations tested ${operations} (selected ${selected}); max ${maxExamples} examples`;
     return [
       {
         name: "fuzz_5xx",

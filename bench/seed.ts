@@ -51,8 +51,8 @@ export async function seed(url: string, options: SeedOptions): Promise<void> {
       SELECT id, 'bench-session-' || replace(id::text, '-', ''), now() + interval '7 days' - interval '1 hour', '127.0.0.1', 'bench'
       FROM users WHERE email LIKE 'bench-%'`);
     await client.query(`
-      INSERT INTO tags (user_id, name, color)
-      SELECT u.id, (ARRAY['home','work','errands','health','money'])[g], '#10B981'
+      INSERT INTO tags (user_id, name, name_key, color)
+      SELECT u.id, (ARRAY['home','work','errands','health','money'])[g], (ARRAY['home','work','errands','health','money'])[g], '#10B981'
       FROM users u CROSS JOIN generate_series(1, 5) AS g WHERE u.email LIKE 'bench-%'`);
     // Tasks are dealt round-robin over the users (ordered by id), so every user gets tasks / users;
     // their attributes come from hashes of the task number, so they do not follow the user.

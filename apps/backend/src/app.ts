@@ -6,6 +6,7 @@ import { type Auth, createAuth } from "./auth.ts";
 import { AccountThrottle } from "./plugins/account-rules.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
+import { idempotencyKeys } from "./plugins/idempotency.ts";
 import { eventStreamRoutes, type LiveStreamOptions, LiveStreams } from "./routes/event-stream.ts";
 import { priorityRoutes } from "./routes/priorities.ts";
 import { recurringTaskRoutes } from "./routes/recurring-tasks.ts";
@@ -99,6 +100,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   await app.register(
     async (scope) => {
       requireOwnUser(scope, auth);
+      idempotencyKeys(scope, db);
       taskRoutes(scope, db);
       tagRoutes(scope, db);
       recurringTaskRoutes(scope, db, {

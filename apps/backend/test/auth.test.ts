@@ -86,7 +86,11 @@ test("sign-in is rate limited per client", async (t) => {
       body: { email, password: "wrong-password" },
     });
     statuses.push(reply.status);
-    if (reply.status === 429) assertProblem(reply, 429, "rate_limited");
+    if (reply.status === 429) {
+      assertProblem(reply, 429, "rate_limited");
+      // Seconds to wait, as HTTP clients read it (RFC 9110 §10.2.3).
+      assert.match(reply.headers.get("retry-after") ?? "", /^\d+$/);
+    }
   }
   assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
 });

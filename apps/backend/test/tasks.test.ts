@@ -92,7 +92,11 @@ test("listing filters by status, priority, tag, due window and search, and sorts
 
   const first = (await req("GET", "/tasks?limit=3")).body;
   assert.equal(first.items.length, 3);
-  assert.deepEqual(first.page, { limit: 3, offset: 0, total: 4, next_offset: 3 });
+  assert.deepEqual(
+    { ...first.page, next_cursor: undefined },
+    { limit: 3, offset: 0, total: 4, next_offset: 3, next_cursor: undefined },
+  );
+  assert.equal(typeof first.page.next_cursor, "string");
   const second = (await req("GET", `/tasks?limit=3&offset=${first.page.next_offset}`)).body;
   assert.deepEqual(
     second.items.map((x: { id: number }) => x.id),
@@ -127,10 +131,13 @@ test("a listed task is the same, field for field and byte for byte, as the task 
     const alone = await req("GET", `/tasks/${item.id}`);
     assert.equal(JSON.stringify(item), JSON.stringify(alone.body));
   }
-  assert.deepEqual(list.page, { limit: 50, offset: 0, total: 3, next_offset: null });
+  assert.deepEqual(list.page, { limit: 50, offset: 0, total: 3, next_offset: null, next_cursor: null });
   // Past the last page: no items, the total still right.
   const past = await req("GET", "/tasks?offset=10");
-  assert.deepEqual(past.body, { items: [], page: { limit: 50, offset: 10, total: 3, next_offset: null } });
+  assert.deepEqual(past.body, {
+    items: [],
+    page: { limit: 50, offset: 10, total: 3, next_offset: null, next_cursor: null },
+  });
 });
 
 test("listing by recurring template returns only its instances", async (t) => {

@@ -1,4 +1,4 @@
-// Paging: "Load more" follows page.next_offset, and live updates keep every loaded row.
+// Paging: "Load more" follows page.next_cursor, and live updates keep every loaded row.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";

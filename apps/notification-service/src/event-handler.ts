@@ -20,6 +20,20 @@ export async function notifyForEvent(
 ): Promise<void> {
   // Our own announcement of a notification: notifying about it would loop.
   if (event.event_type === "notification.created") return;
+  // A reopened task is no longer done: its "Completed" notification is withdrawn (removed), so the
+  // bell never announces an open task as done. Same transaction as the event's processed mark.
+  if (
+    event.event_type === "task.updated" &&
+    event.data.changed_fields?.includes("completed") &&
+    !event.data.task.completed
+  ) {
+    await tx
+      .deleteFrom("notifications")
+      .where("user_id", "=", event.user_id)
+      .where("task_id", "=", event.task_id)
+      .where("event_type", "=", "task.completed")
+      .execute();
+  }
   const user = await tx
     .selectFrom("users")
     .select(["id", "timezone"])

@@ -1,11 +1,9 @@
-import type { DomainEvent } from "@todo/contracts";
+import { clipText as clip, type DomainEvent } from "@todo/contracts";
 
 export interface Message {
   title: string;
   body: string;
 }
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Who reads a message: their IANA time zone (the user's preference; UTC when they set none). */
 export interface Reader {
@@ -104,7 +102,7 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => esca
 /** The e-mail for a message: plain text and HTML with the same words. */
 export function renderEmail(message: Message): { subject: string; text: string; html: string } {
   return {
-    subject: message.title,
+    subject: clip(message.title, 200),
     text: `${message.body}\n\n— Todo\n`,
     html: `<!doctype html><html><body style="font-family:system-ui,sans-serif">
 <h1 style="font-size:18px">${escapeHtml(message.title)}</h1>

@@ -1,6 +1,8 @@
 import {
-  type DeliveryAttempt,
   type DeliveryHistoryEntry,
+  type DeliveryList,
+  decodeCursor,
+  encodeCursor,
   type Notification,
   type NotificationList,
   ServiceError,
@@ -34,8 +36,16 @@ export function toNotification(row: Selectable<NotificationsTable>): Notificatio
  */
 export async function listNotifications(
   ctx: UserContext,
-  query: { unread?: "true" | "false" | undefined; limit: number; offset: number },
+  query: {
+    unread?: "true" | "false" | undefined;
+    limit: number;
+    offset: number;
+    cursor?: string | undefined;
+  },
 ): Promise<NotificationList> {
+  // Keyset on the id (newest first): a cursor page starts right after the last id shown.
+  const after = query.cursor ? (decodeCursor("notifications", query.cursor, 1)[0] as number) : undefined;
+  const offset = after !== undefined ? 0 : query.offset;
   const result = await ctx.db
     .with("counts", (db) =>
       db
@@ -51,7 +61,13 @@ export async function listNotifications(
       let filtered = db.selectFrom("notifications").where("user_id", "=", ctx.userId);
       if (query.unread === "true") filtered = filtered.where("read_at", "is", null);
       if (query.unread === "false") filtered = filtered.where("read_at", "is not", null);
-      return filtered.selectAll().orderBy("id", "desc").limit(query.limit).offset(query.offset);
+      if (after !== undefined) filtered = filtered.where("id", "<", after);
+      // One row more than the page tells whether there is a next one.
+      return filtered
+        .selectAll()
+        .orderBy("id", "desc")
+        .limit(query.limit + 1)
+        .offset(offset);
     })
     .selectFrom("counts")
     .leftJoin("page", (join) => join.onTrue())
@@ -60,7 +76,9 @@ export async function listNotifications(
     .orderBy("page.id", "desc")
     .execute();
   const counts = result[0]!;
-  const rows = result.filter((row) => row.id !== null) as Selectable<NotificationsTable>[];
+  const fetched = result.filter((row) => row.id !== null) as Selectable<NotificationsTable>[];
+  const rows = fetched.slice(0, query.limit);
+  const more = fetched.length > query.limit;
   const total = Number(
     query.unread === "true"
       ? counts.unread_count
@@ -73,9 +91,10 @@ export async function listNotifications(
     unread_count: Number(counts.unread_count),
     page: {
       limit: query.limit,
-      offset: query.offset,
+      offset,
       total,
-      next_offset: query.offset + rows.length < total ? query.offset + rows.length : null,
+      next_offset: after === undefined && offset + rows.length < total ? offset + rows.length : null,
+      next_cursor: more ? encodeCursor("notifications", [rows.at(-1)!.id]) : null,
     },
   };
 }
@@ -119,7 +138,10 @@ export type DeliveryHistory = { attempts: DeliveryHistoryEntry[] };
 export async function listDeliveries(
   ctx: UserContext & { stateStore: StateStore; log: { warn(obj: object, msg: string): void } },
   notificationId: number,
-): Promise<{ items: z.infer<typeof DeliveryAttempt>[] }> {
+  query: { limit: number; cursor?: string | undefined } = { limit: 50 },
+): Promise<z.infer<typeof DeliveryList>> {
+  // Keyset on (created_at, id), oldest first.
+  const after = query.cursor ? decodeCursor("deliveries", query.cursor, 2) : undefined;
   const notification = await ctx.db
     .selectFrom("notifications")
     .select("event_id")
@@ -151,10 +173,17 @@ export async function listDeliveries(
       "w.url as webhook_url",
     ])
     .where("d.user_id", "=", ctx.userId)
+    .select(sql<string>`d.created_at::text`.as("created_at_key"))
     .where("d.event_id", "=", notification.event_id)
+    .$if(after !== undefined, (qb) =>
+      qb.where(sql<boolean>`(d.created_at, d.id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+    )
     .orderBy("d.created_at")
-    .orderBy("d.channel")
+    .orderBy("d.id")
+    .limit(query.limit + 1)
     .execute();
+  const more = rows.length > query.limit;
+  if (more) rows.pop();
   const histories = await Promise.all(
     rows.map(async (row) => {
       try {
@@ -184,5 +213,9 @@ export async function listDeliveries(
       updated_at: row.updated_at.toISOString(),
       history: histories[i]!,
     })),
+    page: {
+      limit: query.limit,
+      next_cursor: more ? encodeCursor("deliveries", [rows.at(-1)!.created_at_key, rows.at(-1)!.id]) : null,
+    },
   };
 }

@@ -1,14 +1,19 @@
 import {
+  ConditionalReadHeaders,
+  ConditionalWriteHeaders,
   CreatedWebhook,
   CreateWebhookBody,
   DeletePushSubscriptionBody,
   DeliveryList,
+  IdempotentHeaders,
+  ListDeliveriesQuery,
   ListNotificationsQuery,
   Notification,
   NotificationChannels,
   NotificationList,
   NotificationParams,
   NotificationPreferences,
+  NotModified,
   Problem,
   PushSubscriptionBody,
   PushSubscriptionInfo,
@@ -19,10 +24,12 @@ import {
   UserItemParams,
   UserParams,
   VapidPublicKey,
+  Webhook,
   WebhookList,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
 import type { StateStore } from "@todo/events";
+import { ifMatchVersion } from "@todo/server";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -30,7 +37,7 @@ import type { NetworkPolicy } from "./network-guard.ts";
 import { listDeliveries, listNotifications, markAllRead, setNotificationRead } from "./notifications.ts";
 import { getPreferences, updatePreferences } from "./preferences.ts";
 import { deletePushSubscription, savePushSubscription } from "./push-subscriptions.ts";
-import { createWebhook, deleteWebhook, listWebhooks } from "./webhooks.ts";
+import { createWebhook, deleteWebhook, getWebhook, listWebhooks } from "./webhooks.ts";
 
 export interface RouteDeps {
   db: Executor;
@@ -41,6 +48,7 @@ export interface RouteDeps {
 }
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const writeErrors = { ...errors, 412: Problem, 422: Problem };
 
 /**
  * The caller, as the backend's auth hook left it on the request (the path's user_id has been
@@ -103,11 +111,16 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "How the notification's event went out by e-mail, push and webhook: status and attempts",
         params: NotificationParams,
+        querystring: ListDeliveriesQuery,
         response: { 200: DeliveryList, ...errors },
       },
     },
     (request) =>
-      listDeliveries({ ...ctx(request), stateStore: deps.stateStore, log: deps.log }, request.params.id),
+      listDeliveries(
+        { ...ctx(request), stateStore: deps.stateStore, log: deps.log },
+        request.params.id,
+        request.query,
+      ),
   );
   typed.get(
     "/notification-preferences",
@@ -185,12 +198,26 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "Add a webhook (Standard Webhooks signatures); the answer holds its secret, once",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateWebhookBody,
-        response: { 201: CreatedWebhook, ...errors },
+        response: { 201: CreatedWebhook, ...writeErrors },
       },
     },
     async (request, reply) =>
       reply.code(201).send(await createWebhook({ ...ctx(request), network: deps.network }, request.body)),
+  );
+  typed.get(
+    "/webhooks/:id",
+    {
+      schema: {
+        tags,
+        summary: "One webhook (with its ETag; the secret is not shown again)",
+        params: UserItemParams,
+        headers: ConditionalReadHeaders,
+        response: { 200: Webhook, 304: NotModified, ...errors },
+      },
+    },
+    (request) => getWebhook(ctx(request), request.params.id),
   );
   typed.delete(
     "/webhooks/:id",
@@ -199,11 +226,12 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void 
         tags,
         summary: "Delete a webhook",
         params: UserItemParams,
-        response: { 204: z.null(), ...errors },
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...writeErrors },
       },
     },
     async (request, reply) => {
-      await deleteWebhook(ctx(request), request.params.id);
+      await deleteWebhook(ctx(request), request.params.id, ifMatchVersion(request));
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import { type CreateWebhookBody, ServiceError, type Webhook } from "@todo/contracts";
+import { assertVersion, type CreateWebhookBody, ServiceError, type Webhook } from "@todo/contracts";
 import type { WebhooksTable } from "@todo/db";
 import type { Selectable } from "kysely";
 import type { z } from "zod";
@@ -16,6 +16,7 @@ function toWebhook(row: Omit<Selectable<WebhooksTable>, "secret" | "user_id">): 
     url: row.url,
     event_types: row.event_types,
     description: row.description,
+    version: row.version,
     created_at: row.created_at.toISOString(),
   };
 }
@@ -35,14 +36,27 @@ export async function assertPublicUrl(field: string, url: string, network: Netwo
   }
 }
 
+const shown = ["id", "url", "event_types", "description", "version", "created_at"] as const;
+
 export async function listWebhooks(ctx: UserContext): Promise<WebhookOut[]> {
   const rows = await ctx.db
     .selectFrom("webhooks")
-    .select(["id", "url", "event_types", "description", "created_at"])
+    .select(shown)
     .where("user_id", "=", ctx.userId)
     .orderBy("id")
     .execute();
   return rows.map(toWebhook);
+}
+
+export async function getWebhook(ctx: UserContext, id: number): Promise<WebhookOut> {
+  const row = await ctx.db
+    .selectFrom("webhooks")
+    .select(shown)
+    .where("user_id", "=", ctx.userId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw ServiceError.notFound("webhook");
+  return toWebhook(row);
 }
 
 /** The answer carries the signing secret; it is not shown again. */
@@ -69,16 +83,20 @@ export async function createWebhook(
       description: body.description ?? null,
       secret,
     })
-    .returning(["id", "url", "event_types", "description", "created_at"])
+    .returning(shown)
     .executeTakeFirstOrThrow();
   return { ...toWebhook(row), secret };
 }
 
-export async function deleteWebhook(ctx: UserContext, id: number): Promise<void> {
+/** `ifMatch`: the version the caller read (If-Match); another version is a 412 and nothing is deleted. */
+export async function deleteWebhook(ctx: UserContext, id: number, ifMatch?: number): Promise<void> {
   const result = await ctx.db
     .deleteFrom("webhooks")
     .where("id", "=", id)
     .where("user_id", "=", ctx.userId)
+    .$if(ifMatch !== undefined, (qb) => qb.where("version", "=", ifMatch!))
     .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw ServiceError.notFound("webhook");
+  if (Number(result.numDeletedRows) === 0) {
+    assertVersion("webhook", (await getWebhook(ctx, id)).version, ifMatch);
+  }
 }

@@ -26,7 +26,18 @@ test("notifications: newest first, paged, unread count and filter, mark read, ma
     ["Completed: Third", "Completed: Second"],
   );
   assert.equal(page1.body.unread_count, 3);
-  assert.deepEqual(page1.body.page, { limit: 2, offset: 0, total: 3, next_offset: 2 });
+  assert.deepEqual(
+    { ...page1.body.page, next_cursor: undefined },
+    { limit: 2, offset: 0, total: 3, next_offset: 2, next_cursor: undefined },
+  );
+  const byCursor = await api.request("GET", `${base}?limit=2&cursor=${page1.body.page.next_cursor}`, {
+    token: ada.token,
+  });
+  assert.deepEqual(
+    byCursor.body.items.map((n: { title: string }) => n.title),
+    ["Completed: First"],
+  );
+  assert.equal(byCursor.body.page.next_cursor, null);
   const page2 = await api.request("GET", `${base}?limit=2&offset=2`, { token: ada.token });
   assert.deepEqual(
     page2.body.items.map((n: { title: string }) => n.title),
@@ -82,7 +93,7 @@ test("a page and its counts come from one snapshot, also while notifications arr
   assert.deepEqual(empty.body, {
     items: [],
     unread_count: 0,
-    page: { limit: 20, offset: 0, total: 0, next_offset: null },
+    page: { limit: 20, offset: 0, total: 0, next_offset: null, next_cursor: null },
   });
 
   // Four writers and three readers at once, so commits land between any two statements.
@@ -146,6 +157,32 @@ test("deliveries of a notification: status from PostgreSQL, attempt history from
     ["failed", "delivered"],
   );
   assert.match(delivery.history[0].detail, /HTTP 502/);
+});
+
+test("deliveries page with a keyset cursor: each delivery once", async (t) => {
+  const receiver = await startReceiver(t);
+  const api = await buildApi(t);
+  const ada = await api.signUp("Ada");
+  for (const name of ["a", "b", "c"]) {
+    const hook = await api.request("POST", `/api/${ada.userId}/webhooks`, {
+      token: ada.token,
+      body: { url: `${receiver.url}/${name}`, event_types: ["task.completed"] },
+    });
+    assert.equal(hook.status, 201);
+  }
+  await api.service.handle(taskEvent("task.completed", ada.userId));
+  const [notification] = (await api.request("GET", `/api/${ada.userId}/notifications`, { token: ada.token }))
+    .body.items;
+  const path = `/api/${ada.userId}/notifications/${notification.id}/deliveries?limit=2`;
+  const first = (await api.request("GET", path, { token: ada.token })).body;
+  assert.equal(first.items.length, 2);
+  assert.equal(typeof first.page.next_cursor, "string");
+  const second = (await api.request("GET", `${path}&cursor=${first.page.next_cursor}`, { token: ada.token }))
+    .body;
+  assert.equal(second.items.length, 1);
+  assert.equal(second.page.next_cursor, null);
+  const ids = [...first.items, ...second.items].map((d: { id: string }) => d.id);
+  assert.equal(new Set(ids).size, 3);
 });
 
 test("preferences: every event type with defaults, partial updates merge, bad names are refused", async (t) => {

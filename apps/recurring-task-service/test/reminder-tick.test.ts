@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openTestDatabase } from "@todo/db/testing";
-import { createTask, deleteTask, toggleTaskCompletion, updateTask } from "@todo/tasks";
+import { createTask, deleteTask, setTaskCompletion, updateTask } from "@todo/tasks";
 import { runReminderTick } from "../src/reminder-tick.ts";
 import { createUser } from "./fixtures.ts";
 
@@ -62,7 +62,7 @@ test("never for a completed or deleted task; a new due date re-arms", async (t) 
   const { database, ctx, reminders } = await setup(t);
   const soon = () => new Date(Date.now() + 2 * HOUR).toISOString();
   const done = await createTask(ctx, { title: "done", due_date: soon() });
-  await toggleTaskCompletion(ctx, done.id);
+  await setTaskCompletion(ctx, done.id);
   const gone = await createTask(ctx, { title: "gone", due_date: soon() });
   await deleteTask(ctx, gone.id);
   const moved = await createTask(ctx, { title: "moved", due_date: soon() });

@@ -1,25 +1,10 @@
 import { z } from "zod";
 import { TimeZone } from "./common.ts";
+import { nameText } from "./text.ts";
 
 // The shapes of Better Auth's email endpoints that our clients rely on.
-/**
- * A person's display name: NFC-normalised and trimmed, 1–100 characters, no control characters,
- * not made only of spaces or invisible characters (format characters such as U+200B).
- */
-export const PersonName = z
-  .string()
-  .transform((value) => value.normalize("NFC").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, "must not be empty")
-      .max(100, "at most 100 characters")
-      .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters")
-      .refine(
-        (value) => value === "" || !/^[\p{Z}\p{Cf}\s]*$/u.test(value),
-        "must contain a visible character",
-      ),
-  );
+/** A person's display name: the text policy's name rule (NFC, no control characters, not blank), 1–100 characters. */
+export const PersonName = nameText(100);
 
 /** A profile picture: an http(s) URL of at most 2048 characters, or null for none. */
 export const ProfileImage = z
@@ -51,6 +36,12 @@ export const ChangePasswordBody = z.object({
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 export const SignInBody = z.object({ email: z.email(), password: z.string().min(1) });
 export type SignInBody = z.infer<typeof SignInBody>;
+/** Better Auth's update-user endpoint: the account's name (and picture URL) under the text policy. */
+export const UpdateUserBody = z.looseObject({
+  name: PersonName.optional(),
+  image: ProfileImage.optional(),
+  timezone: TimeZone.optional(),
+});
 export const AuthResult = z.object({
   /** The bearer token; null after sign-up when the e-mail address must be verified first. */
   token: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lineText } from "./text.ts";
 
 export const Id = z.coerce.number().int().positive().max(2_147_483_647);
 /** An id in a JSON body: a positive PostgreSQL integer (larger numbers are not ids, and not a 500). */
@@ -24,20 +25,26 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
-export const TimeZone = z
-  .string()
+export const TimeZone = lineText(64)
   .min(1)
-  .max(64)
   .refine(isTimeZone, "Must be an IANA time zone, like Europe/Paris.");
 
 export const UserParams = z.object({ user_id: z.string() });
 export const UserItemParams = UserParams.extend({ id: Id });
 
+/** `cursor=`: page.next_cursor of the page before, as given. */
+export const CursorParam = lineText(500).optional();
+
 export const PageInfo = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
   total: z.number().int(),
-  /** The offset of the next page, or null on the last one. */
+  /** The offset of the next page, or null on the last one; unstable when the list changes meanwhile. */
   next_offset: z.number().int().nullable(),
+  /**
+   * Opaque keyset cursor (on the sort key and id) for the next page, or null on the last one: each
+   * row that exists throughout is shown exactly once, whatever is created or deleted meanwhile.
+   */
+  next_cursor: z.string().nullable(),
 });
 export type PageInfo = z.infer<typeof PageInfo>;

@@ -28,14 +28,17 @@ const envelope = {
   source: EventSource,
 };
 
+/** A task in an event; events written before tasks had versions carry none. */
+const EventTask = Task.extend({ version: z.number().int().optional() }).loose();
+
 /** What changed, for task.updated: the names of the fields whose values differ. */
-const TaskChange = z.looseObject({ task: Task.loose(), changed_fields: z.array(z.string()).optional() });
+const TaskChange = z.looseObject({ task: EventTask, changed_fields: z.array(z.string()).optional() });
 
 export const TaskCreated = z.looseObject({
   ...envelope,
   event_type: z.literal("task.created"),
   task_id: z.number().int(),
-  data: z.looseObject({ task: Task.loose() }),
+  data: z.looseObject({ task: EventTask }),
 });
 export const TaskUpdated = z.looseObject({
   ...envelope,
@@ -47,20 +50,20 @@ export const TaskCompleted = z.looseObject({
   ...envelope,
   event_type: z.literal("task.completed"),
   task_id: z.number().int(),
-  data: z.looseObject({ task: Task.loose() }),
+  data: z.looseObject({ task: EventTask }),
 });
 export const TaskDeleted = z.looseObject({
   ...envelope,
   event_type: z.literal("task.deleted"),
   task_id: z.number().int(),
-  data: z.looseObject({ task: Task.loose() }),
+  data: z.looseObject({ task: EventTask }),
 });
 export const TaskDueApproaching = z.looseObject({
   ...envelope,
   event_type: z.literal("task.due.approaching"),
   task_id: z.number().int(),
   data: z.looseObject({
-    task: Task.loose(),
+    task: EventTask,
     due_date: z.iso.datetime({ offset: true }),
     offset_minutes: z.number().int(),
   }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DateTime, Id, PageInfo } from "./common.ts";
+import { CursorParam, DateTime, Id, PageInfo } from "./common.ts";
+import { lineText, noControlCharacters } from "./text.ts";
 
 export const Notification = z.object({
   id: z.number().int(),
@@ -24,6 +25,11 @@ export const ListNotificationsQuery = z.strictObject({
   unread: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).default(0),
+  cursor: CursorParam,
+});
+export const ListDeliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: CursorParam,
 });
 export const UpdateNotificationBody = z.strictObject({ read: z.boolean() });
 export const ReadAllResult = z.object({ updated: z.number().int() });
@@ -55,7 +61,10 @@ export const DeliveryAttempt = z.object({
   updated_at: DateTime,
   history: z.array(DeliveryHistoryEntry),
 });
-export const DeliveryList = z.object({ items: z.array(DeliveryAttempt) });
+export const DeliveryList = z.object({
+  items: z.array(DeliveryAttempt),
+  page: z.object({ limit: z.number().int(), next_cursor: z.string().nullable() }),
+});
 
 /** Channels a user wants per event type; in-app is on by default, email for due reminders. */
 export const ChannelChoice = z.strictObject({
@@ -81,15 +90,20 @@ export const UpdateNotificationPreferencesBody = z.strictObject({
 
 export const WebhookEventTypes = z.array(PreferenceEventType).min(1).max(6);
 export const CreateWebhookBody = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2000),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .superRefine(noControlCharacters),
   event_types: WebhookEventTypes,
-  description: z.string().max(200).optional(),
+  description: lineText(200).optional(),
 });
 export const Webhook = z.object({
   id: z.number().int(),
   url: z.string(),
   event_types: z.array(z.string()),
   description: z.string().nullable(),
+  /** Goes up by one with every change; the ETag is "<version>", If-Match takes it back. */
+  version: z.number().int(),
   created_at: DateTime,
 });
 /** Only the creation answer carries the secret (whsec_<base64>); it is not shown again. */
@@ -97,14 +111,16 @@ export const CreatedWebhook = Webhook.extend({ secret: z.string() });
 export const WebhookList = z.object({ items: z.array(Webhook) });
 
 export const PushSubscriptionBody = z.strictObject({
-  endpoint: z.url().max(2000),
+  endpoint: z.url().max(2000).superRefine(noControlCharacters),
   // Milliseconds since the epoch (the browser's PushSubscription); bounded to what a Date and the
   // database hold (up to the end of year 9999), so a wild number is a 400, not a 500.
   expirationTime: z.number().min(0).max(253_402_300_799_999).nullable().optional(),
-  keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+  keys: z.strictObject({ p256dh: lineText(200).min(1), auth: lineText(100).min(1) }),
 });
 export const PushSubscriptionInfo = z.object({ endpoint: z.string(), created_at: DateTime });
-export const DeletePushSubscriptionBody = z.strictObject({ endpoint: z.url().max(2000) });
+export const DeletePushSubscriptionBody = z.strictObject({
+  endpoint: z.url().max(2000).superRefine(noControlCharacters),
+});
 export const VapidPublicKey = z.object({ public_key: z.string().nullable() });
 /** Which channels this server can deliver on: e-mail needs SMTP_URL, web push the VAPID keys. */
 export const NotificationChannels = z.object({

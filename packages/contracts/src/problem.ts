@@ -4,6 +4,7 @@ import { z } from "zod";
 export const ErrorCode = z.enum([
   "malformed_json",
   "validation_failed",
+  "invalid_input",
   "invalid_reference",
   "unauthorized",
   "invalid_credentials",
@@ -14,9 +15,12 @@ export const ErrorCode = z.enum([
   "conflict",
   "tag_name_taken",
   "email_taken",
+  "idempotency_key_in_use",
+  "precondition_failed",
   "payload_too_large",
   "limit_exceeded",
   "unsupported_media_type",
+  "idempotency_key_reused",
   "rate_limited",
   "internal_error",
   "service_unavailable",
@@ -36,5 +40,10 @@ export const Problem = z.object({
   instance: z.string().optional(),
   request_id: z.string().optional(),
   errors: z.array(FieldError).optional(),
+  /** On 412 precondition_failed: the resource's current version (its ETag is "<version>"). */
+  current_version: z.number().int().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
+
+/** 304 Not Modified: no body. */
+export const NotModified = z.null().describe("Not Modified: your copy (If-None-Match) is current");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BodyId, DateTime, InputDateTime, TimeZone } from "./common.ts";
 import { ReminderOffsets } from "./tasks.ts";
+import { freeText, lineText, nameText } from "./text.ts";
 
 export const RecurrencePattern = z.enum(["daily", "weekly", "monthly", "yearly", "custom"]);
 export type RecurrencePattern = z.infer<typeof RecurrencePattern>;
@@ -11,11 +12,11 @@ export const RepeatFrom = z.enum(["schedule", "completion"]);
 export const LeadTimeMinutes = z.number().int().min(0).max(10_080);
 
 const templateFields = {
-  template_title: z.string().trim().min(1).max(200),
-  template_description: z.string().max(10_000).nullable().optional(),
+  template_title: nameText(200),
+  template_description: freeText(10_000).nullable().optional(),
   recurrence_pattern: RecurrencePattern,
   /** Five-field cron, required for the custom pattern. */
-  cron_expression: z.string().trim().max(100).nullable().optional(),
+  cron_expression: lineText(100).trim().nullable().optional(),
   /** Every N days, weeks, months or years. */
   interval: z.number().int().min(1).max(1000).optional(),
   /** ISO weekdays (1 = Monday … 7 = Sunday), for the weekly pattern. */
@@ -74,6 +75,8 @@ export const RecurringTask = z.object({
   repeat_from: RepeatFrom,
   reminder_offsets_minutes: z.array(z.number().int()).nullable(),
   lead_time_minutes: z.number().int(),
+  /** Goes up by one with every change; the ETag is "<version>", If-Match takes it back. */
+  version: z.number().int(),
   created_at: DateTime,
   updated_at: DateTime,
 });

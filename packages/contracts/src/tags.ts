@@ -1,12 +1,18 @@
 import { z } from "zod";
 import { DateTime, HexColor, Id } from "./common.ts";
+import { nameText } from "./text.ts";
 
-export const TagName = z.string().trim().min(1).max(50);
+export const TagName = nameText(50);
 
 export const TagSummary = z.object({ id: z.number().int(), name: z.string(), color: HexColor });
 export type TagSummary = z.infer<typeof TagSummary>;
 
-export const Tag = TagSummary.extend({ task_count: z.number().int(), created_at: DateTime });
+export const Tag = TagSummary.extend({
+  task_count: z.number().int(),
+  /** Goes up by one with every change; the ETag is "<version>", If-Match takes it back. */
+  version: z.number().int(),
+  created_at: DateTime,
+});
 export type Tag = z.infer<typeof Tag>;
 export const TagList = z.object({ items: z.array(Tag) });
 

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { BodyId, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
+import { BodyId, CursorParam, DateTime, Id, InputDateTime, PageInfo } from "./common.ts";
 import { Priority } from "./priorities.ts";
 import { TagSummary } from "./tags.ts";
+import { freeText, lineText, nameText } from "./text.ts";
 
-export const TaskTitle = z.string().trim().min(1).max(200);
-export const TaskDescription = z.string().max(10_000).nullable();
+export const TaskTitle = nameText(200);
+export const TaskDescription = freeText(10_000).nullable();
 /** Minutes before the due date; at most a year. */
 export const ReminderOffsets = z
   .array(z.number().int().min(0).max(525_600))
@@ -29,6 +30,9 @@ export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 export const UpdateTaskBody = CreateTaskBody.partial().extend({ completed: z.boolean().optional() });
 export type UpdateTaskBody = z.infer<typeof UpdateTaskBody>;
 
+/** PATCH …/complete: the state wanted; without a body the state flips (the seed's toggle). */
+export const CompleteTaskBody = z.strictObject({ completed: z.boolean() }).nullish();
+
 export const Task = z.object({
   id: z.number().int(),
   user_id: z.string(),
@@ -42,6 +46,8 @@ export const Task = z.object({
   tags: z.array(TagSummary),
   recurring_task_id: z.number().int().nullable(),
   reminder_offsets_minutes: z.array(z.number().int()).nullable(),
+  /** Goes up by one with every change; the ETag is "<version>", If-Match takes it back. */
+  version: z.number().int(),
   created_at: DateTime,
   updated_at: DateTime,
 });
@@ -57,11 +63,12 @@ export const ListTasksQuery = z.strictObject({
   recurring_task_id: Id.optional(),
   due_before: InputDateTime.optional(),
   due_after: InputDateTime.optional(),
-  search: z.string().trim().min(1).max(200).optional(),
+  search: lineText(200).trim().min(1).optional(),
   sort: TaskSort.default("created_at"),
   order: SortOrder.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  cursor: CursorParam,
 });
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 

@@ -15,6 +15,7 @@ export function sampleTask(userId: string, id: number, extra: Partial<Task> = {}
     tags: [],
     recurring_task_id: null,
     reminder_offsets_minutes: null,
+    version: 1,
     created_at: "2027-01-01T00:00:00.000Z",
     updated_at: "2027-01-01T00:00:00.000Z",
     ...extra,

@@ -49,9 +49,10 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
   // whose modules would otherwise be loaded at every start.
   // The services' images leave PGlite out (scripts/bundle.mjs embeddedOnlyExternals).
-  const [{ PGlite }, { pg_trgm }, { PGliteDialect }] = await Promise.all([
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { PGliteDialect }] = await Promise.all([
     import("@electric-sql/pglite"),
     import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("@electric-sql/pglite/contrib/unaccent"),
     import("kysely-pglite-dialect"),
   ]).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "ERR_MODULE_NOT_FOUND") throw error;
@@ -59,7 +60,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       cause: error,
     });
   });
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,

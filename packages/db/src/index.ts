@@ -5,6 +5,7 @@ export {
   type DatabaseTarget,
   openDatabase,
 } from "./client.ts";
+export { afterKeys, cursorValues, orderByKeys, type SortKey } from "./keyset.ts";
 export { migrateDown, migrateToLatest, migrationStatus, migrations } from "./migrate.ts";
 export type * from "./schema.ts";
 export { type Executor, withTransaction } from "./transaction.ts";

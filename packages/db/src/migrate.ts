@@ -5,6 +5,7 @@ import * as todoCore from "./migrations/0002-todo-core.ts";
 import * as events from "./migrations/0003-events.ts";
 import * as notifications from "./migrations/0004-notifications.ts";
 import * as schedules from "./migrations/0005-schedules.ts";
+import * as clientTrust from "./migrations/0006-client-trust.ts";
 import * as seriesIntent from "./migrations/0007-series-intent.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0003-events": events,
   "0004-notifications": notifications,
   "0005-schedules": schedules,
+  "0006-client-trust": clientTrust,
   "0007-series-intent": seriesIntent,
 };
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType, Generated, GeneratedAlways } from "kysely";
 
 // Kysely's view of the database. Timestamps are timestamptz and come back as Date.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -29,7 +29,10 @@ export interface TagsTable {
   id: Generated<number>;
   user_id: string;
   name: string;
+  /** The name folded for uniqueness (nameKey in @todo/contracts: NFC, Unicode lower case). */
+  name_key: string;
   color: Generated<string>;
+  version: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -52,6 +55,11 @@ export interface TasksTable {
   occurrence_at: NullableTimestamp;
   reminder_offsets_minutes: number[] | null;
   next_reminder_at: NullableTimestamp;
+  version: Generated<number>;
+  /** fold_text(title || ' ' || description): lower case, accents removed; stored, trigram-indexed. */
+  search_text: GeneratedAlways<string>;
+  /** fold_text(title): the sort key of sort=title. */
+  title_key: GeneratedAlways<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -79,6 +87,7 @@ export interface RecurringTasksTable {
   lead_time_minutes: Generated<number>;
   /** Instances made under earlier rules (before anchor_at); the engine counts from the anchor. */
   count_before_anchor: Generated<number>;
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -156,6 +165,18 @@ export interface WebhooksTable {
   event_types: string[];
   description: string | null;
   secret: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+/** An Idempotency-Key and the answer it got; status is null while the first request runs. */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  body: string | null;
   created_at: CreatedAt;
 }
 
@@ -180,6 +201,7 @@ export interface NotificationDeliveriesTable {
 }
 
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   notification_preferences: NotificationPreferencesTable;
   notifications: NotificationsTable;
   push_subscriptions: PushSubscriptionsTable;

@@ -100,10 +100,10 @@ test("tag names are unique per user, not across users", async (t) => {
     ])
     .returning("id")
     .execute();
-  await db.insertInto("tags").values({ user_id: a!.id, name: "home" }).execute();
-  await db.insertInto("tags").values({ user_id: b!.id, name: "home" }).execute();
+  await db.insertInto("tags").values({ user_id: a!.id, name: "home", name_key: "home" }).execute();
+  await db.insertInto("tags").values({ user_id: b!.id, name: "home", name_key: "home" }).execute();
   await assert.rejects(
-    db.insertInto("tags").values({ user_id: a!.id, name: "home" }).execute(),
+    db.insertInto("tags").values({ user_id: a!.id, name: "Home", name_key: "home" }).execute(),
     /unique|duplicate/i,
   );
 });

@@ -1,6 +1,12 @@
 import { instantOf, scheduleFor } from "./occurrence-schedule.ts";
 import type { RecurrenceRule } from "./recurrence-rule.ts";
 
+/**
+ * The last instant an occurrence may fall on: the end of the year 9999 UTC. ISO 8601 dates (and so
+ * the API's) have four-digit years; a rule whose next occurrence lies past it has ended.
+ */
+export const LAST_OCCURRENCE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function collect(occurrences: Iterable<Date>, untilMs: number, limit: number): Date[] {
   const found: Date[] = [];
   if (!(limit >= 1)) return found;
@@ -23,7 +29,7 @@ export function previewOccurrences(rule: RecurrenceRule, startingAt: Date, count
   const schedule = scheduleFor(rule);
   return collect(
     schedule.occurrencesAfter(instantOf(startingAt, "startingAt") - 1),
-    Number.POSITIVE_INFINITY,
+    LAST_OCCURRENCE_MS,
     count,
   );
 }

@@ -8,6 +8,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { describeAnswerHeaders, registerConditionalRequests } from "./conditional.ts";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
 import { withLogPolicy } from "./logging.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
@@ -71,6 +72,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (closing) reply.header("connection", "close");
     done(null, payload);
   });
+  // Generated clients send `content-type: application/json` with no body on DELETE and on
+  // body-less POST/PATCH routes: an empty body is no body (a route that needs one still says so).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    if (String(body).trim() === "") return done(null, undefined);
+    parseJson(request, String(body), done);
+  });
+  registerConditionalRequests(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app, options.notFoundPage ? { notFoundPage: options.notFoundPage } : {});
@@ -86,6 +96,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
+      transformObject: (documentObject) =>
+        describeAnswerHeaders(
+          "openapiObject" in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+        ),
     });
     await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   }

@@ -1,3 +1,4 @@
+export { etagOf, ifMatchVersion, registerConditionalRequests } from "./conditional.ts";
 export {
   ConfigError,
   Flag,

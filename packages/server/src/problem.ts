@@ -52,6 +52,19 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "malformed_json",
 };
 
+/**
+ * SQLSTATEs (PostgreSQL Appendix A, class 22 "data exception") that only a value the client sent
+ * can cause once the schemas have passed it: a byte sequence the encoding refuses (NUL), a
+ * character the encoding cannot hold, a number or a date out of the column's range. They are the
+ * backstop behind the schemas: a 400 invalid_input, never a 500.
+ */
+const inputErrorStates = new Set(["22021", "22P05", "22003", "22008", "22007", "22P02", "22001"]);
+
+function isInputError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && inputErrorStates.has(code);
+}
+
 /** One place that turns every failure into problem+json; 5xx detail goes to the log only. */
 export function registerProblemHandlers(
   app: FastifyInstance,
@@ -59,7 +72,26 @@ export function registerProblemHandlers(
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ServiceError) {
-      return sendProblem(request, reply, error.code, error.message, error.errors);
+      if (error.currentVersion === undefined) {
+        return sendProblem(request, reply, error.code, error.message, error.errors);
+      }
+      return reply
+        .code(error.status)
+        .type("application/problem+json")
+        .header("etag", `"${error.currentVersion}"`)
+        .send({
+          ...problemBody(request, error.code, error.status, error.message, error.errors),
+          current_version: error.currentVersion,
+        });
+    }
+    if (isInputError(error)) {
+      request.log.info({ err: error }, "input the database refused");
+      return sendProblem(
+        request,
+        reply,
+        "invalid_input",
+        "a value in the request cannot be stored (a character, number or date out of range)",
+      );
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((issue) => ({

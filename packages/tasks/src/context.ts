@@ -7,4 +7,6 @@ export interface ServiceContext {
   userId: string;
   /** Which service's events these are; the backend's by default. */
   source?: EventSource;
+  /** If-Match: the version the caller last read; a change to another version is a 412. */
+  ifMatch?: number | undefined;
 }

@@ -1,4 +1,5 @@
 import {
+  assertVersion,
   type CreateRecurringTaskBody,
   type FieldError,
   type RecurrencePattern,
@@ -50,6 +51,7 @@ export function toRecurringTask(row: TemplateRow): RecurringTask {
     repeat_from: row.repeat_from as RecurringTask["repeat_from"],
     reminder_offsets_minutes: row.reminder_offsets_minutes,
     lead_time_minutes: row.lead_time_minutes,
+    version: row.version,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -279,6 +281,7 @@ export async function updateRecurringTask(
 ): Promise<RecurringTask> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await findTemplate(tx, ctx.userId, id, true);
+    assertVersion("recurring task", current.version, ctx.ifMatch);
     const diff = diffTemplate(current, patch);
     if (patch.priority_id !== undefined && diff.plain.includes("priority_id"))
       await assertPriorityExists(tx, patch.priority_id);
@@ -361,7 +364,7 @@ export async function updateRecurringTask(
     if (Object.keys(changes).length === 0) return toRecurringTask(current);
     const row = await tx
       .updateTable("recurring_tasks")
-      .set({ ...changes, updated_at: sql`now()` })
+      .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
       .where("id", "=", id)
       .where("user_id", "=", ctx.userId)
       .returningAll()
@@ -379,8 +382,15 @@ export async function deleteRecurringTask(ctx: ServiceContext, id: number): Prom
     .deleteFrom("recurring_tasks")
     .where("user_id", "=", ctx.userId)
     .where("id", "=", id)
+    .$if(ctx.ifMatch !== undefined, (qb) => qb.where("version", "=", ctx.ifMatch!))
     .executeTakeFirst();
-  if (result.numDeletedRows === 0n) throw ServiceError.notFound("recurring task");
+  if (result.numDeletedRows === 0n) await changedMeanwhile(ctx, id);
+}
+
+/** A guarded write that matched no row: the template is gone (404) or at another version (412). */
+async function changedMeanwhile(ctx: ServiceContext, id: number): Promise<never> {
+  const now = await findTemplate(ctx.db, ctx.userId, id);
+  throw ServiceError.preconditionFailed("recurring task", now.version);
 }
 
 /** The next `count` occurrences, starting with `next_occurrence`. */

@@ -20,6 +20,7 @@ export function toTask(row: TaskRow, priority: Priority, tags: TagSummary[]): Ta
     tags,
     recurring_task_id: row.recurring_task_id,
     reminder_offsets_minutes: row.reminder_offsets_minutes,
+    version: row.version,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

@@ -1,5 +1,8 @@
 import {
+  assertVersion,
   type CreateTaskBody,
+  decodeCursor,
+  encodeCursor,
   type ListTasksQuery,
   ServiceError,
   type TagSummary,
@@ -7,7 +10,15 @@ import {
   type UpdateTaskBody,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { CUSTOM_PLAN, type Executor, withTransaction } from "@todo/db";
+import {
+  afterKeys,
+  CUSTOM_PLAN,
+  cursorValues,
+  type Executor,
+  orderByKeys,
+  type SortKey,
+  withTransaction,
+} from "@todo/db";
 import { recordEvent } from "@todo/events";
 import { type RawBuilder, sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
@@ -72,6 +83,7 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Pr
 export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await lockTask(tx, ctx.userId, id);
+    assertVersion("task", current.version, ctx.ifMatch);
     const before = (await loadTask(tx, ctx.userId, id))!;
     if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
     if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
@@ -104,6 +116,7 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
           ? { next_reminder_at: completed ? null : nextReminderAt(dueDate, offsets, new Date()) }
           : {}),
         updated_at: sql`now()`,
+        version: sql`version + 1`,
       })
       .where("id", "=", id)
       .execute();
@@ -153,17 +166,25 @@ async function recordUpdateEvents(
   }
 }
 
-/** PATCH …/complete: flips the completion state. */
-export async function toggleTaskCompletion(ctx: ServiceContext, id: number): Promise<Task> {
+/**
+ * PATCH …/complete: sets the completion state asked for, or flips it when none is given (the
+ * seed's toggle). Asking for the state the task already has changes nothing (no new version, no
+ * event), so a double click or a retry of {"completed": true} completes the task once.
+ */
+export async function setTaskCompletion(ctx: ServiceContext, id: number, completed?: boolean): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
     const current = await lockTask(tx, ctx.userId, id);
-    return updateTask({ ...ctx, db: tx }, id, { completed: !current.completed });
+    assertVersion("task", current.version, ctx.ifMatch);
+    const wanted = completed ?? !current.completed;
+    if (wanted === current.completed) return (await loadTask(tx, ctx.userId, id))!;
+    return updateTask({ ...ctx, db: tx }, id, { completed: wanted });
   });
 }
 
 export async function deleteTask(ctx: ServiceContext, id: number): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
-    await lockTask(tx, ctx.userId, id);
+    const current = await lockTask(tx, ctx.userId, id);
+    assertVersion("task", current.version, ctx.ifMatch);
     const snapshot = (await loadTask(tx, ctx.userId, id))!;
     await tx.deleteFrom("tasks").where("id", "=", id).execute();
     await recordEvent(tx, {
@@ -202,38 +223,67 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
     );
   }
   if (query.search) {
-    // Same expression as the trigram index, so the planner can use it. Planned for each pattern:
-    // a plan made without knowing it would take the trigram index even for a word in every title.
-    const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    filtered = filtered.where(
-      sql<boolean>`${sql.raw(CUSTOM_PLAN)} (t.title || ' ' || coalesce(t.description, '')) ILIKE ${pattern}`,
-    );
+    // Case and accents folded on both sides (fold_text: unaccent + lower), so "cafe" finds "Café".
+    // A user with few tasks is searched from their own rows (strpos cannot use the global trigram
+    // index, so the plan starts from the user's index); a user with many takes the trigram index.
+    const few = await hasFewTasks(ctx);
+    if (few) {
+      filtered = filtered.where(sql<boolean>`strpos(t.search_text, fold_text(${query.search})) > 0`);
+    } else {
+      // Planned for each pattern: a plan made without knowing it would take the trigram index even
+      // for a word in every title.
+      const escaped = query.search.replace(/[\\%_]/g, (c) => `\\${c}`);
+      filtered = filtered.where(
+        sql<boolean>`${sql.raw(CUSTOM_PLAN)} t.search_text LIKE ('%' || fold_text(${escaped}) || '%')`,
+      );
+    }
   }
 
   const order =
     query.order ?? (query.sort === "created_at" ? "desc" : query.sort === "priority" ? "desc" : "asc");
-  const dir = sql.raw(order);
-  const keys =
-    query.sort === "due_date"
-      ? [sql`t.due_date ${dir} NULLS LAST`]
-      : query.sort === "priority"
-        ? [sql`p.level ${dir}`, sql`t.due_date asc nulls last`]
-        : query.sort === "title"
-          ? [sql`lower(t.title) ${dir}`]
-          : [sql`t.created_at ${dir}`];
-  const orderBy = sql.join([...keys, sql`t.id ${dir}`]);
+  const keys = taskSortKeys(query.sort, order);
+  const scope = `tasks:${query.sort}:${order}`;
+  const after = query.cursor ? decodeCursor(scope, query.cursor, keys.length) : undefined;
+  const orderBy = orderByKeys(keys);
 
-  // One statement: the page, the total (a window over every filtered row, counted before LIMIT),
-  // each row's tags (looked up only for the rows of the page), and the page already as JSON, in
-  // the API's shape: nothing is parsed into objects here only to be serialized again.
-  const page = filtered
+  // One statement: the page, the total (a window over every filtered row), the rows left from the
+  // cursor on, each row's tags (looked up only for the rows of the page), and the page already as
+  // JSON, in the API's shape: nothing is parsed into objects here only to be serialized again.
+  // Only the columns the page shows: the rows are sorted whole, and search_text is wide.
+  const inner = filtered
+    .clearSelect()
     .select([
+      "t.id",
+      "t.user_id",
+      "t.title",
+      "t.description",
+      "t.completed",
+      "t.completed_at",
+      "t.due_date",
+      "t.priority_id",
+      "t.recurring_task_id",
+      "t.reminder_offsets_minutes",
+      "t.version",
+      "t.created_at",
+      "t.updated_at",
+      "p.id as p_id",
+      "p.name as p_name",
+      "p.level as p_level",
+      "p.color as p_color",
       sql<number>`count(*) OVER ()`.as("total"),
+      ...sortColumns(query.sort).map((expr, i) => expr.as(`k${i}`)),
+    ]);
+  const page = ctx.db
+    .selectFrom(inner.as("t"))
+    .selectAll("t")
+    .select([
       sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"),
+      sql<number>`count(*) OVER ()`.as("remaining"),
     ])
+    .$if(after !== undefined, (qb) => qb.where(afterKeys(keys, after!)))
     .orderBy(sql`${orderBy}`)
     .limit(query.limit)
-    .offset(query.offset);
+    .offset(after !== undefined ? 0 : query.offset);
   const row = await ctx.db
     .selectFrom(page.as("t"))
     .select([
@@ -245,10 +295,12 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
         coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (
           SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id) g),
           '[]'::json) AS tags,
-        t.recurring_task_id, t.reminder_offsets_minutes,
+        t.recurring_task_id, t.reminder_offsets_minutes, t.version,
         ${isoTime(sql.ref("t.created_at"))} AS created_at, ${isoTime(sql.ref("t.updated_at"))} AS updated_at
       ) x) ORDER BY t.ord))::text`.as("items"),
       sql<number | null>`max(t.total)`.as("total"),
+      sql<number | null>`max(t.remaining)`.as("remaining"),
+      sql<unknown[] | null>`(array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1]`.as("last"),
       sql<number>`count(*)::int`.as("rows"),
     ])
     .executeTakeFirstOrThrow();
@@ -258,14 +310,65 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
       (await filtered.clearSelect().select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow())
         .total,
   );
-  const nextOffset = query.offset + row.rows;
+  const offset = after !== undefined ? 0 : query.offset;
+  const nextOffset = offset + row.rows;
+  const more = row.rows > 0 && Number(row.remaining) > row.rows + (after !== undefined ? 0 : query.offset);
   const pageInfo = {
     limit: query.limit,
-    offset: query.offset,
+    offset,
     total,
-    next_offset: nextOffset < total ? nextOffset : null,
+    next_offset: after === undefined && nextOffset < total ? nextOffset : null,
+    next_cursor: more && row.last ? encodeCursor(scope, row.last) : null,
   };
   return `{"items":${row.items ?? "[]"},"page":${JSON.stringify(pageInfo)}}`;
+}
+
+/**
+ * The order of each sort, ending with the id so it is total. sort=title orders by the folded title
+ * (fold_text: accents removed, lower case, then byte order), so "Éclair" sorts with "eclair", the
+ * same on PGlite and on any PostgreSQL server whatever its locale.
+ */
+function taskSortKeys(sort: ListTasksQuery["sort"], order: "asc" | "desc"): SortKey[] {
+  const id: SortKey = { column: "t.id", dir: order, type: "integer" };
+  switch (sort) {
+    case "due_date":
+      return [{ column: "t.k0", dir: order, type: "timestamptz", nullable: true }, id];
+    case "priority":
+      return [
+        { column: "t.k0", dir: order, type: "integer" },
+        { column: "t.k1", dir: "asc", type: "timestamptz", nullable: true },
+        id,
+      ];
+    case "title":
+      return [{ column: "t.k0", dir: order, type: "text" }, id];
+    default:
+      return [{ column: "t.k0", dir: order, type: "timestamptz" }, id];
+  }
+}
+
+/** The sort key expressions, exposed as k0, k1 by the inner query. */
+function sortColumns(sort: ListTasksQuery["sort"]): RawBuilder<unknown>[] {
+  switch (sort) {
+    case "due_date":
+      return [sql`t.due_date`];
+    case "priority":
+      return [sql`p.level`, sql`t.due_date`];
+    case "title":
+      return [sql`t.title_key`];
+    default:
+      return [sql`t.created_at`];
+  }
+}
+
+/** Up to this many tasks a search reads the user's own rows rather than the global trigram index. */
+const FEW_TASKS = 5000;
+
+async function hasFewTasks(ctx: ServiceContext): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE user_id = ${ctx.userId} LIMIT ${FEW_TASKS + 1}) x`.execute(
+    ctx.db,
+  );
+  return (rows[0]?.n ?? 0) <= FEW_TASKS;
 }
 
 /** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds), or null. */

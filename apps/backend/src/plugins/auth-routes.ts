@@ -6,6 +6,7 @@ import {
   SignInBody,
   SignUpBody,
   statusByCode,
+  UpdateUserBody,
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { problemBody, sendProblem } from "@todo/server";
@@ -13,6 +14,7 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { type Kysely, sql } from "kysely";
+import { z } from "zod";
 import { type Auth, CLIENT_IP_HEADER } from "../auth.ts";
 import { type AccountThrottle, checkAuthBody } from "./account-rules.ts";
 
@@ -167,6 +169,11 @@ async function forwardToAuth(
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) reply.header("set-cookie", cookies);
+  // Better Auth's limiter says when to come back in X-Retry-After; HTTP clients read Retry-After.
+  const retryAfter = response.headers.get("x-retry-after");
+  if (response.status === 429 && retryAfter && !response.headers.has("retry-after")) {
+    reply.header("retry-after", retryAfter);
+  }
   reply.code(response.status);
   if (request.method !== "GET" && response.status < 400) await options.onSessionsChanged?.();
   const text = await response.text();
@@ -207,6 +214,18 @@ export function registerAuth(app: FastifyInstance, auth: Auth, options: AuthRout
         summary: "Sign in; answers with a bearer token",
         body: SignInBody,
         response: { 200: AuthResult.loose(), ...errors },
+      },
+    },
+    (request, reply) => forwardToAuth(auth, request, reply, options),
+  );
+  typed.post(
+    "/api/auth/update-user",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Change your account's name, picture or time zone",
+        body: UpdateUserBody,
+        response: { 200: z.looseObject({}), ...errors },
       },
     },
     (request, reply) => forwardToAuth(auth, request, reply, options),

@@ -1,5 +1,9 @@
 import {
+  ConditionalReadHeaders,
+  ConditionalWriteHeaders,
   CreateRecurringTaskBody,
+  IdempotentHeaders,
+  NotModified,
   Preview,
   PreviewQuery,
   Problem,
@@ -10,6 +14,7 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
+import { ifMatchVersion } from "@todo/server";
 import {
   createRecurringTask,
   deleteRecurringTask,
@@ -23,12 +28,17 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem };
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const writeErrors = { ...errors, 409: Problem, 412: Problem, 422: Problem };
 const tags = ["recurring tasks"];
 
 export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: TemplateLimits = {}): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+  const ctx = (request: FastifyRequest) => ({
+    db,
+    userId: request.user!.id,
+    ifMatch: ifMatchVersion(request),
+  });
 
   typed.get(
     "/recurring-tasks",
@@ -49,8 +59,9 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: 
         tags,
         summary: "Create a recurring template",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateRecurringTaskBody,
-        response: { 201: RecurringTask, ...errors },
+        response: { 201: RecurringTask, ...writeErrors },
       },
     },
     async (request, reply) =>
@@ -61,9 +72,10 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: 
     {
       schema: {
         tags,
-        summary: "One template",
+        summary: "One template (with its ETag)",
         params: UserItemParams,
-        response: { 200: RecurringTask, ...errors },
+        headers: ConditionalReadHeaders,
+        response: { 200: RecurringTask, 304: NotModified, ...errors },
       },
     },
     (request) => getRecurringTask(ctx(request), request.params.id),
@@ -75,8 +87,9 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: 
         tags,
         summary: "Change a template (fields given are changed)",
         params: UserItemParams,
+        headers: ConditionalWriteHeaders,
         body: UpdateRecurringTaskBody,
-        response: { 200: RecurringTask, ...errors },
+        response: { 200: RecurringTask, ...writeErrors },
       },
     },
     (request) => updateRecurringTask(ctx(request), request.params.id, request.body, new Date(), limits),
@@ -88,7 +101,8 @@ export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: 
         tags,
         summary: "Delete a template",
         params: UserItemParams,
-        response: { 204: z.null(), ...errors },
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...writeErrors },
       },
     },
     async (request, reply) => {

@@ -1,16 +1,39 @@
-import { CreateTagBody, Problem, Tag, TagList, TagParams, UpdateTagBody, UserParams } from "@todo/contracts";
+import {
+  ConditionalWriteHeaders,
+  CreateTagBody,
+  IdempotentHeaders,
+  Problem,
+  Tag,
+  TagList,
+  TagParams,
+  UpdateTagBody,
+  UserParams,
+} from "@todo/contracts";
 import type { Executor } from "@todo/db";
+import { ifMatchVersion } from "@todo/server";
 import { createTag, deleteTag, listTags, updateTag } from "@todo/tasks";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const errors = {
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  409: Problem,
+  412: Problem,
+  422: Problem,
+};
 const tags = ["tags"];
 
 export function tagRoutes(app: FastifyInstance, db: Executor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+  const ctx = (request: FastifyRequest) => ({
+    db,
+    userId: request.user!.id,
+    ifMatch: ifMatchVersion(request),
+  });
 
   typed.get(
     "/tags",
@@ -29,8 +52,9 @@ export function tagRoutes(app: FastifyInstance, db: Executor): void {
     {
       schema: {
         tags,
-        summary: "Create a tag",
+        summary: "Create a tag (names are unique ignoring case: another spelling of one you have is a 409)",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateTagBody,
         response: { 201: Tag, ...errors },
       },
@@ -44,6 +68,7 @@ export function tagRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Rename or recolor a tag",
         params: TagParams,
+        headers: ConditionalWriteHeaders,
         body: UpdateTagBody,
         response: { 200: Tag, ...errors },
       },
@@ -52,7 +77,15 @@ export function tagRoutes(app: FastifyInstance, db: Executor): void {
   );
   typed.delete(
     "/tags/:tag_id",
-    { schema: { tags, summary: "Delete a tag", params: TagParams, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "Delete a tag",
+        params: TagParams,
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await deleteTag(ctx(request), request.params.tag_id);
       return reply.code(204).send(null);

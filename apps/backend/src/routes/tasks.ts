@@ -1,6 +1,12 @@
 import {
+  CompleteTaskBody,
+  ConditionalReadHeaders,
+  ConditionalWriteHeaders,
   CreateTaskBody,
+  IdempotentConditionalHeaders,
+  IdempotentHeaders,
   ListTasksQuery,
+  NotModified,
   Problem,
   Task,
   TaskList,
@@ -9,24 +15,23 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
-import {
-  createTask,
-  deleteTask,
-  getTask,
-  listTasksJson,
-  toggleTaskCompletion,
-  updateTask,
-} from "@todo/tasks";
+import { ifMatchVersion } from "@todo/server";
+import { createTask, deleteTask, getTask, listTasksJson, setTaskCompletion, updateTask } from "@todo/tasks";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const writeErrors = { ...errors, 409: Problem, 412: Problem, 422: Problem };
 const tags = ["tasks"];
 
 export function taskRoutes(app: FastifyInstance, db: Executor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({ db, userId: request.user!.id });
+  const ctx = (request: FastifyRequest) => ({
+    db,
+    userId: request.user!.id,
+    ifMatch: ifMatchVersion(request),
+  });
 
   typed.get(
     "/tasks",
@@ -34,6 +39,8 @@ export function taskRoutes(app: FastifyInstance, db: Executor): void {
       schema: {
         tags,
         summary: "List tasks, filtered, searched, sorted and paged",
+        description:
+          "Page with `cursor` (from `page.next_cursor`): stable while tasks are created and deleted. `offset` also works but may repeat or skip tasks when the list changes between pages.",
         params: UserParams,
         querystring: ListTasksQuery,
         response: { 200: TaskList, ...errors },
@@ -53,15 +60,24 @@ export function taskRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Create a task",
         params: UserParams,
+        headers: IdempotentHeaders,
         body: CreateTaskBody,
-        response: { 201: Task, ...errors },
+        response: { 201: Task, ...writeErrors },
       },
     },
     async (request, reply) => reply.code(201).send(await createTask(ctx(request), request.body)),
   );
   typed.get(
     "/tasks/:id",
-    { schema: { tags, summary: "One task", params: UserItemParams, response: { 200: Task, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: "One task (with its ETag)",
+        params: UserItemParams,
+        headers: ConditionalReadHeaders,
+        response: { 200: Task, 304: NotModified, ...errors },
+      },
+    },
     (request) => getTask(ctx(request), request.params.id),
   );
   typed.put(
@@ -69,10 +85,11 @@ export function taskRoutes(app: FastifyInstance, db: Executor): void {
     {
       schema: {
         tags,
-        summary: "Change a task (fields given are changed, others kept)",
+        summary: "Change a task (fields given are changed, others kept; tag_ids replaces the tag list)",
         params: UserItemParams,
+        headers: ConditionalWriteHeaders,
         body: UpdateTaskBody,
-        response: { 200: Task, ...errors },
+        response: { 200: Task, ...writeErrors },
       },
     },
     (request) => updateTask(ctx(request), request.params.id, request.body),
@@ -82,12 +99,14 @@ export function taskRoutes(app: FastifyInstance, db: Executor): void {
     {
       schema: {
         tags,
-        summary: "Toggle completion",
+        summary: 'Set completion with {"completed": true|false}; without a body, toggle it',
         params: UserItemParams,
-        response: { 200: Task, ...errors },
+        headers: IdempotentConditionalHeaders,
+        body: CompleteTaskBody,
+        response: { 200: Task, ...writeErrors },
       },
     },
-    (request) => toggleTaskCompletion(ctx(request), request.params.id),
+    (request) => setTaskCompletion(ctx(request), request.params.id, request.body?.completed),
   );
   typed.delete(
     "/tasks/:id",
@@ -96,7 +115,8 @@ export function taskRoutes(app: FastifyInstance, db: Executor): void {
         tags,
         summary: "Delete a task",
         params: UserItemParams,
-        response: { 204: z.null(), ...errors },
+        headers: ConditionalWriteHeaders,
+        response: { 204: z.null(), ...writeErrors },
       },
     },
     async (request, reply) => {

@@ -5,14 +5,15 @@ import { resolveUser } from "../plugins/auth-routes.ts";
 
 /**
  * Every route under /api/:user_id needs a signed-in caller (else 401) whose id is the one in the
- * path (else 403). Objects are then looked up by that user, so another user's object is a 404.
+ * path (else 403; compared ignoring case, as UUIDs are). Objects are then looked up by that user, so another user's object is a 404.
  */
 export function requireOwnUser(app: FastifyInstance, auth: Auth): void {
   app.addHook("onRequest", async (request, reply) => {
     request.user = await resolveUser(auth, request);
     if (!request.user) return sendProblem(request, reply, "unauthorized", "sign in, or send a bearer token");
     const { user_id } = request.params as { user_id?: string };
-    if (user_id !== request.user.id) {
+    // UUIDs are case-insensitive (RFC 9562 §4): a client may send the id upper-cased.
+    if (user_id?.toLowerCase() !== request.user.id.toLowerCase()) {
       return sendProblem(request, reply, "forbidden", "you can only reach your own resources");
     }
   });

@@ -193,11 +193,13 @@ export function DashboardView() {
   });
 
   async function loadMore() {
-    if (list.status !== "ready" || list.page.next_offset == null) return;
+    const cursor = list.status === "ready" ? list.page.next_cursor : null;
+    if (!cursor) return;
     setLoadingMore(true);
     const id = request.current;
     try {
-      const result = await api.tasks.list(toQuery(filters, list.page.next_offset, PAGE_SIZE));
+      // A keyset cursor: tasks created or deleted meanwhile neither repeat nor skip one.
+      const result = await api.tasks.list({ ...toQuery(filters, 0, PAGE_SIZE), cursor });
       if (id !== request.current) return;
       setList((current) => {
         if (current.status !== "ready") return current;
@@ -257,7 +259,8 @@ export function DashboardView() {
     setActionError(undefined);
     noteOwnChange(task.id);
     try {
-      const updated = await api.tasks.toggleComplete(task.id);
+      // The state asked for, not a toggle: a double click or a second tab cannot flip it back.
+      const updated = await api.tasks.setComplete(task.id, !task.completed);
       replaceTask(updated);
       announce(updated.completed ? `Completed “${updated.title}”` : `“${updated.title}” is not done`);
       if (filters.status) scheduleRefresh();
@@ -485,7 +488,7 @@ export function DashboardView() {
               ))}
             </ul>
           )}
-          {list.page.next_offset != null ? (
+          {list.page.next_cursor != null ? (
             <button type="button" className="button load-more" onClick={loadMore} disabled={loadingMore}>
               {loadingMore ? "Loading…" : "Load more"}
             </button>

@@ -46,6 +46,16 @@ export function NotificationBell() {
       void load();
       return;
     }
+    // A task shown as done may have been reopened: its "Completed" notification is withdrawn.
+    if (
+      event.type === "task.updated" &&
+      !event.task.completed &&
+      state.status === "ready" &&
+      state.items.some((item) => item.task_id === event.task.id && item.event_type === "task.completed")
+    ) {
+      void load();
+      return;
+    }
     if (event.type !== "notification.created") return;
     const n = event.notification;
     // Before the first list arrives, a merge could be overwritten by it: fetch the list again instead.

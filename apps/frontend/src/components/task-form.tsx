@@ -2,6 +2,7 @@
 
 import type { CreateTaskBody, Priority, Tag, Task } from "@todo/contracts";
 import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import { ApiError, describeError } from "@/lib/api-client";
 import { paletteColor } from "@/lib/color";
 import { loadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
@@ -44,8 +45,18 @@ interface TaskFormProps {
 }
 
 /** Create or edit a task; the schemas are the API's own, so the form and the server agree. */
-export function TaskForm({ task, priorities, tags, onTagCreated, onSaved, onCancel }: TaskFormProps) {
+export function TaskForm({
+  task: initial,
+  priorities,
+  tags,
+  onTagCreated,
+  onSaved,
+  onCancel,
+}: TaskFormProps) {
   const { api } = useSession();
+  // The version the fields were filled from; after a conflict, the fresh one.
+  const [task, setTask] = useState(initial);
+  const [conflict, setConflict] = useState<string | undefined>();
   const uid = useId();
   const timeZone = browserTimeZone();
   const defaultPriority = priorities.find((p) => p.name === "Medium") ?? priorities[0];
@@ -127,19 +138,48 @@ export function TaskForm({ task, priorities, tags, onTagCreated, onSaved, onCanc
     try {
       // The create schema accepted the same body, so its required title is there.
       const saved = task
-        ? await api.tasks.update(task.id, parsed.data)
+        ? await api.tasks.update(task.id, parsed.data, task.version)
         : await api.tasks.create(parsed.data as CreateTaskBody);
       onSaved(saved);
     } catch (error) {
+      if (task && error instanceof ApiError && error.status === 412) {
+        await showFresh(task.id);
+        return;
+      }
       setErrors(apiErrors(error, FIELDS));
     } finally {
       setSaving(false);
     }
   }
 
+  /** The task was changed elsewhere: show it as it is now, and say what was not saved. */
+  async function showFresh(taskId: number) {
+    const mine = title;
+    try {
+      const fresh = await api.tasks.get(taskId);
+      setTask(fresh);
+      setTitle(fresh.title);
+      setDescription(fresh.description ?? "");
+      setPriorityId(String(fresh.priority_id));
+      setTagIds(fresh.tags.map((t) => t.id));
+      setDue(toZonedInput(fresh.due_date, timeZone));
+      setReminders(fresh.reminder_offsets_minutes ?? []);
+      setConflict(
+        `This task was changed elsewhere (another tab or device) while you edited it, so your changes were not saved. The form now shows the current version${mine !== fresh.title ? ` (your title was “${mine}”)` : ""}: make your change again and save.`,
+      );
+    } catch (error) {
+      setErrors({ "": describeError(error) });
+    }
+  }
+
   const id = (name: string) => `${uid}-${name}`;
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={task ? "Edit task" : "New task"}>
+      {conflict ? (
+        <p className="form-error conflict" role="alert" data-testid="edit-conflict">
+          {conflict}
+        </p>
+      ) : null}
       <FormError message={errors[""]} />
       <Field id={id("title")} name="title" label="Title" error={errors.title}>
         {(p) => (

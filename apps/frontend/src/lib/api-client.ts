@@ -88,13 +88,22 @@ export const UNAUTHORIZED_EVENT = "todo:unauthorized";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function call<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? { accept: "application/json" } : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? { accept: "application/json" } : { "content-type": "application/json" }),
+        ...extraHeaders,
+      },
       body: body === undefined ? null : JSON.stringify(body),
       signal: signal ?? null,
     });
@@ -121,6 +130,11 @@ async function call<T>(method: Method, path: string, body?: unknown, signal?: Ab
     throw new ApiError(response.status, messageFor(response.status, parsed), problem);
   }
   return parsed as T;
+}
+
+/** If-Match for a version read earlier (the API's ETag is "<version>"). */
+function ifMatch(version: number | undefined): Record<string, string> {
+  return version === undefined ? {} : { "if-match": `"${version}"` };
 }
 
 function queryString(params: object): string {
@@ -160,8 +174,12 @@ export function userApi(userId: string) {
         call<TaskList>("GET", `${base}/tasks${queryString(query)}`, undefined, signal),
       get: (id: number) => call<Task>("GET", `${base}/tasks/${id}`),
       create: (body: CreateTaskBody) => call<Task>("POST", `${base}/tasks`, body),
-      update: (id: number, body: UpdateTaskBody) => call<Task>("PUT", `${base}/tasks/${id}`, body),
-      toggleComplete: (id: number) => call<Task>("PATCH", `${base}/tasks/${id}/complete`),
+      /** With the version the form was filled from: a task changed meanwhile is a 412 (ApiError). */
+      update: (id: number, body: UpdateTaskBody, version?: number) =>
+        call<Task>("PUT", `${base}/tasks/${id}`, body, undefined, ifMatch(version)),
+      /** Sends the state wanted, so a double click or a retry cannot undo it. */
+      setComplete: (id: number, completed: boolean) =>
+        call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
     },
     tags: {

@@ -1,3 +1,4 @@
+import { clipUtf8 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
 import type { NetworkPolicy } from "../network-guard.ts";
 import { postOutbound } from "../outbound-http.ts";
@@ -42,9 +43,11 @@ export function createPushChannel(deps: PushChannelDeps): ChannelProvider {
         .where("user_id", "=", userId)
         .orderBy("id")
         .execute();
+      // A push message holds at most 4096 bytes once encrypted (RFC 8291 §4): the texts are cut, on
+      // grapheme boundaries, well inside that.
       const payload: PushPayload = {
-        title: message.title,
-        body: message.body,
+        title: clipUtf8(message.title, 600),
+        body: clipUtf8(message.body, 2400),
         event_type: event.event_type,
         task_id: event.task_id,
         notification_id: notificationId,
