@@ -15,8 +15,8 @@ export const ProfileImage = z
 /** A password as a client may send it: 8–128 characters, none of them a control character (NUL included). */
 export const Password = z
   .string()
-  .min(8, "at least 8 characters")
-  .max(128, "at most 128 characters")
+  .min(8)
+  .max(128)
   .refine((value) => !/\p{Cc}/u.test(value), "must not contain NUL or other control characters");
 
 export const SignUpBody = z.object({

@@ -9,6 +9,7 @@ export const statusByCode: Record<ErrorCode, number> = {
   invalid_credentials: 401,
   forbidden: 403,
   invalid_origin: 403,
+  email_not_verified: 403,
   cross_origin_request: 403,
   not_found: 404,
   conflict: 409,

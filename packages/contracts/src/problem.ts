@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   "invalid_credentials",
   "forbidden",
   "invalid_origin",
+  "email_not_verified",
   "cross_origin_request",
   "not_found",
   "conflict",

@@ -66,6 +66,10 @@ const authErrors: Record<string, { code: ErrorCode; field?: string; message: str
     field: "password",
     message: "Must be at most 128 characters.",
   },
+  EMAIL_NOT_VERIFIED: {
+    code: "email_not_verified",
+    message: "Verify your e-mail address first: follow the link in the mail we sent you.",
+  },
   INVALID_ORIGIN: {
     code: "invalid_origin",
     message: "This server accepts sign-in only from the address in its PUBLIC_URL.",
