@@ -63,7 +63,7 @@ export function nameText(max: number) {
     .superRefine(refuseControls(controlInLine))
     .normalize("NFC")
     .overwrite(trimInvisible)
-    .min(1, "must not be empty")
+    .min(1)
     .max(max);
 }
 
