@@ -38,6 +38,11 @@ describe("a newcomer's first hour", () => {
     assert.equal(await text(page, "#email-error"), "Must be an e-mail address, like ada@example.com.");
     assert.equal(await text(page, "#password-error"), "Must be at least 8 characters.");
     assert.equal(await page.locator("#password-hint").count(), 0, "the hint is not said twice");
+    // The password can be shown while typing (OWASP ASVS 2.1.12), and hidden again.
+    await page.getByLabel("Show what I type").check();
+    assert.equal(await page.locator("#password").getAttribute("type"), "text");
+    await page.getByLabel("Show what I type").uncheck();
+    assert.equal(await page.locator("#password").getAttribute("type"), "password");
 
     // The server's answer, in the same problem+json shape as the rest of the API, under its field.
     const taken = await signUpViaApi("Grace");

@@ -21,6 +21,9 @@ function friendly(error: unknown): FieldErrors {
   if (error instanceof ApiError) {
     if (error.code === "invalid_credentials") return { "": "Wrong email or password." };
     if (error.status === 429) return { "": "Too many attempts. Wait a minute and try again." };
+    if (error.code === "email_not_verified") {
+      return { "": "Verify your e-mail address first: follow the link in the mail we sent you." };
+    }
     // Better Auth refuses an Origin other than the server's PUBLIC_URL (localhost vs 127.0.0.1, say).
     if (error.code === "invalid_origin") {
       return { "": `This server expects to be opened at another address than ${window.location.origin}.` };
@@ -38,6 +41,9 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const [showPassword, setShowPassword] = useState(false);
+  // Set when the server asks for e-mail verification before the first sign-in (no token yet).
+  const [verifyAt, setVerifyAt] = useState<string | null>(null);
   const signingUp = mode === "sign-up";
   useEffect(preloadContracts, []);
 
@@ -54,8 +60,14 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
     setBusy(true);
     setErrors({});
     try {
-      if (signingUp) await authApi.signUp(parsed.data as SignUpBody);
-      else await authApi.signIn(parsed.data);
+      if (signingUp) {
+        const result = await authApi.signUp(parsed.data as SignUpBody);
+        if (result.token === null) {
+          setVerifyAt(parsed.data.email);
+          setBusy(false);
+          return;
+        }
+      } else await authApi.signIn(parsed.data);
       router.replace(safeNext(params.get("next")));
     } catch (error) {
       setErrors(friendly(error));
@@ -65,6 +77,19 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
 
   const next = params.get("next");
   const other = signingUp ? "/login/" : "/signup/";
+  if (verifyAt) {
+    return (
+      <div className="card auth-card">
+        <h1>Check your mail</h1>
+        <p role="status">
+          We sent a link to <strong>{verifyAt}</strong>. Follow it to verify your address, then sign in.
+        </p>
+        <p className="auth-switch">
+          <Link href={next ? `/login/?next=${encodeURIComponent(next)}` : "/login/"}>Sign in</Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="card auth-card">
       <h1>{signingUp ? "Create your account" : "Sign in"}</h1>
@@ -110,13 +135,17 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           {(p) => (
             <input
               {...p}
-              type="password"
+              type={showPassword ? "text" : "password"}
               autoComplete={signingUp ? "new-password" : "current-password"}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
             />
           )}
         </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={showPassword} onChange={(e) => setShowPassword(e.target.checked)} />{" "}
+          Show what I type
+        </label>
         <button type="submit" className="button button-primary button-wide" disabled={busy}>
           {busy ? "Please wait…" : signingUp ? "Create account" : "Sign in"}
         </button>
