@@ -18,6 +18,7 @@ function formOf(template: Record<string, unknown>) {
     occurrences_created: _created,
     created_at: _c,
     updated_at: _u,
+    version: _version,
     ...fields
   } = template;
   return fields;
