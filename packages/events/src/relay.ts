@@ -19,6 +19,11 @@ export interface RelayOptions {
   batchSize?: number;
   /** The safety-net poll, for a notification that never came. */
   pollIntervalMs?: number;
+  /**
+   * Sleeps after failed publishes, in ms: full jitter, doubling from initialMs up to maxMs. The cap
+   * bounds how long events wait after the broker is back (a backoff sleep is not cut short by new
+   * rows), so it stays a few seconds; Dapr's circuit breaker already spares a broker that is down.
+   */
   backoff?: { initialMs: number; maxMs: number };
   /** How long published rows are kept (the live stream resumes from them). */
   retentionMs?: number;
@@ -53,7 +58,7 @@ export class OutboxRelay {
     this.opts = {
       batchSize: 100,
       pollIntervalMs: 1_000,
-      backoff: { initialMs: 100, maxMs: 30_000 },
+      backoff: { initialMs: 100, maxMs: 5_000 },
       retentionMs: 7 * 24 * 3_600_000,
       pruneIntervalMs: 10 * 60_000,
       ...options,
