@@ -92,20 +92,27 @@ export async function apiCall<T>(user: TestUser, method: string, path: string, b
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-/** A browser context already signed in as the user. */
+/** A browser context already signed in as the user; `timezoneId` is the browser's zone (IANA). */
 export async function signedInContext(
   browser: Browser,
   user: TestUser,
-  viewport = { width: 1280, height: 900 },
+  { viewport = { width: 1280, height: 900 }, timezoneId = "UTC" } = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    viewport,
-    baseURL: BASE_URL,
-    locale: "en-US",
-    timezoneId: "UTC",
-  });
+  const context = await browser.newContext({ viewport, baseURL: BASE_URL, locale: "en-US", timezoneId });
   await context.addCookies([{ ...user.cookie, url: BASE_URL, httpOnly: true, sameSite: "Lax" }]);
   return context;
+}
+
+/** A new browser with one page signed in as a new user (made through the API, no time-zone preference). */
+export async function signedInPage(
+  name: string,
+  options: Parameters<typeof signedInContext>[2] = {},
+): Promise<{ browser: Browser; page: Page; user: TestUser }> {
+  const user = await signUpViaApi(name);
+  const browser = await launchBrowser();
+  const page = await (await signedInContext(browser, user, options)).newPage();
+  page.setDefaultTimeout(20_000);
+  return { browser, page, user };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

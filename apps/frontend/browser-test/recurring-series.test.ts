@@ -3,14 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import {
-  apiCall,
-  launchBrowser,
-  screenshot,
-  signedInContext,
-  signUpViaApi,
-  type TestUser,
-} from "./helpers.ts";
+import { apiCall, screenshot, signedInPage, type TestUser } from "./helpers.ts";
 
 /** The latest 29 February before now, 09:00 UTC: a yearly series from it is clamped to the 28th in other years. */
 function lastLeapDay(): string {
@@ -26,10 +19,7 @@ describe("recurring series that keep their intent", () => {
   let user: TestUser;
 
   before(async () => {
-    user = await signUpViaApi("Rita Series");
-    browser = await launchBrowser();
-    page = await (await signedInContext(browser, user)).newPage();
-    page.setDefaultTimeout(20_000);
+    ({ browser, page, user } = await signedInPage("Rita Series"));
   });
   after(async () => {
     await browser?.close();

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { dueState, fromZonedInput, toZonedInput } from "../src/lib/time-zone.ts";
+import {
+  browserTimeZone,
+  dueState,
+  fromZonedInput,
+  listTimeZones,
+  toZonedInput,
+  userTimeZone,
+} from "../src/lib/time-zone.ts";
 
 describe("wall-clock inputs in a named time zone", () => {
   test("reads a datetime-local value in the zone and writes it back", () => {
@@ -39,5 +46,23 @@ describe("due state", () => {
   });
   test("a completed task is never overdue", () => {
     assert.equal(dueState("2030-01-01T00:00:00Z", true, now), null);
+  });
+});
+
+describe("the user's zone", () => {
+  test("is the saved preference, else the browser's", () => {
+    assert.equal(userTimeZone("Pacific/Auckland"), "Pacific/Auckland");
+    assert.equal(userTimeZone(null), browserTimeZone());
+    assert.equal(userTimeZone(undefined), browserTimeZone());
+    assert.equal(userTimeZone(""), browserTimeZone());
+  });
+
+  test("falls back to the browser's for a name Intl does not know", () => {
+    assert.equal(userTimeZone("Mars/Olympus_Mons"), browserTimeZone());
+  });
+
+  test("is among the zones offered, even as an alias the IANA list leaves out", () => {
+    assert.ok(listTimeZones("US/Pacific").includes("US/Pacific"));
+    assert.ok(listTimeZones().includes("UTC"));
   });
 });

@@ -7,7 +7,6 @@ import { describeError, publicApi, type TaskQuery } from "@/lib/api-client";
 import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { useLiveEvents } from "@/lib/live-events";
 import { useSession } from "@/lib/session";
-import { browserTimeZone } from "@/lib/time-zone";
 import { FormError } from "./field";
 import { Modal } from "./modal";
 import { TaskForm } from "./task-form";
@@ -65,9 +64,8 @@ type ListState =
   | { status: "ready"; items: Task[]; page: PageInfo };
 
 export function DashboardView() {
-  const { api } = useSession();
+  const { api, timeZone } = useSession();
   const announce = useAnnounce();
-  const timeZone = browserTimeZone();
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [searchText, setSearchText] = useState("");
   const [list, setList] = useState<ListState>({ status: "loading" });

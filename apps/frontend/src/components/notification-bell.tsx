@@ -6,7 +6,7 @@ import { useAnnounce } from "@/lib/announcer";
 import { ApiError, describeError } from "@/lib/api-client";
 import { useLiveEvents } from "@/lib/live-events";
 import { useSession } from "@/lib/session";
-import { relativeTime } from "@/lib/time-zone";
+import { formatDateTime, relativeTime } from "@/lib/time-zone";
 
 type State =
   | { status: "loading" }
@@ -16,7 +16,7 @@ type State =
 
 /** The header bell: unread count, the latest notifications, mark read. Updated live. */
 export function NotificationBell() {
-  const { api } = useSession();
+  const { api, timeZone } = useSession();
   const announce = useAnnounce();
   const [state, setState] = useState<State>({ status: "loading" });
   const [open, setOpen] = useState(false);
@@ -191,7 +191,9 @@ export function NotificationBell() {
                   </p>
                   {n.body ? <p className="notification-body">{n.body}</p> : null}
                   <p className="muted small">
-                    <time dateTime={n.created_at}>{relativeTime(n.created_at)}</time>
+                    <time dateTime={n.created_at} title={formatDateTime(n.created_at, timeZone, true)}>
+                      {relativeTime(n.created_at)}
+                    </time>
                   </p>
                 </div>
                 {n.read ? null : (

@@ -5,7 +5,7 @@ import { type FormEvent, useId, useMemo, useState } from "react";
 import { loadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
-import { browserTimeZone, fromZonedInput, listTimeZones, toZonedInput } from "@/lib/time-zone";
+import { fromZonedInput, listTimeZones, toZonedInput } from "@/lib/time-zone";
 import { Field, FieldError, FormError } from "./field";
 
 const FIELDS = [
@@ -94,20 +94,21 @@ interface RecurringFormProps {
 }
 
 export function RecurringForm({ template, priorities, onSaved, onCancel }: RecurringFormProps) {
-  const { api } = useSession();
+  // A new series starts in the user's zone; an existing one keeps its own.
+  const { api, timeZone: userZone } = useSession();
   const uid = useId();
-  const zones = useMemo(listTimeZones, []);
+  const zones = useMemo(() => listTimeZones(userZone), [userZone]);
   const [title, setTitle] = useState(template?.template_title ?? "");
   const [description, setDescription] = useState(template?.template_description ?? "");
   const [pattern, setPattern] = useState<RecurrencePattern>(template?.recurrence_pattern ?? "daily");
   const [interval, setIntervalValue] = useState(String(template?.interval ?? 1));
   const [cron, setCron] = useState(template?.cron_expression ?? "");
-  const [timeZone, setTimeZone] = useState(template?.timezone ?? browserTimeZone());
+  const [timeZone, setTimeZone] = useState(template?.timezone ?? userZone);
   const [first, setFirst] = useState(() =>
-    template ? toZonedInput(template.next_occurrence, template.timezone) : tomorrowAtNine(browserTimeZone()),
+    template ? toZonedInput(template.next_occurrence, template.timezone) : tomorrowAtNine(userZone),
   );
   const [weekdays, setWeekdays] = useState<number[]>(
-    () => template?.weekdays ?? [isoWeekday(first || tomorrowAtNine(browserTimeZone()))],
+    () => template?.weekdays ?? [isoWeekday(first || tomorrowAtNine(userZone))],
   );
   const [endMode, setEndMode] = useState<EndMode>(
     template?.ends_at ? "date" : template?.max_occurrences ? "count" : "never",

@@ -14,7 +14,7 @@ import {
 import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
-import { browserTimeZone, formatDateTime } from "@/lib/time-zone";
+import { formatDateTime } from "@/lib/time-zone";
 import { ChangePasswordSection } from "./change-password-section";
 import { ConfirmButton } from "./confirm-button";
 import { Field, FieldError, FormError } from "./field";
@@ -47,7 +47,7 @@ type Channel = (typeof CHANNELS)[number]["key"];
 const unavailable = (error: unknown) => error instanceof ApiError && error.status === 404;
 
 export function SettingsView() {
-  const { user, signOut } = useSession();
+  const { user, timeZone, signOut } = useSession();
   return (
     <div className="stack">
       <div className="page-header">
@@ -56,8 +56,8 @@ export function SettingsView() {
       <section className="card" aria-labelledby="account-heading">
         <h2 id="account-heading">Account</h2>
         <p>
-          Signed in as <strong>{user.name}</strong> ({user.email}). Dates are shown in your browser’s time
-          zone, {browserTimeZone()}.
+          Signed in as <strong>{user.name}</strong> ({user.email}). Dates are shown in your time zone,{" "}
+          {timeZone}.
         </p>
         <button type="button" className="button" onClick={() => void signOut()}>
           Sign out
@@ -347,7 +347,7 @@ function PushSection() {
 const WEBHOOK_FIELDS = ["url", "event_types", "description"] as const;
 
 function WebhooksSection() {
-  const { api } = useSession();
+  const { api, timeZone } = useSession();
   const announce = useAnnounce();
   const [status, setStatus] = useState<"loading" | "ready" | "unavailable" | "error">("loading");
   const [items, setItems] = useState<WebhookItem[]>([]);
@@ -468,7 +468,7 @@ function WebhooksSection() {
                     <p className="muted small">
                       {w.event_types.join(", ")}
                       {w.description ? ` · ${w.description}` : ""} · added{" "}
-                      {formatDateTime(w.created_at, browserTimeZone())}
+                      {formatDateTime(w.created_at, timeZone)}
                     </p>
                   </div>
                   <ConfirmButton

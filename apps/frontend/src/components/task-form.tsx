@@ -7,7 +7,7 @@ import { paletteColor } from "@/lib/color";
 import { loadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
 import { useSession } from "@/lib/session";
-import { browserTimeZone, fromZonedInput, toZonedInput } from "@/lib/time-zone";
+import { fromZonedInput, toZonedInput } from "@/lib/time-zone";
 import { TagChip } from "./badges";
 import { Field, FieldError, FormError } from "./field";
 
@@ -53,12 +53,11 @@ export function TaskForm({
   onSaved,
   onCancel,
 }: TaskFormProps) {
-  const { api } = useSession();
+  const { api, timeZone } = useSession();
   // The version the fields were filled from; after a conflict, the fresh one.
   const [task, setTask] = useState(initial);
   const [conflict, setConflict] = useState<string | undefined>();
   const uid = useId();
-  const timeZone = browserTimeZone();
   const defaultPriority = priorities.find((p) => p.name === "Medium") ?? priorities[0];
   const [title, setTitle] = useState(task?.title ?? "");
   const [description, setDescription] = useState(task?.description ?? "");

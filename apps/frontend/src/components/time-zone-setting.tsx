@@ -8,17 +8,16 @@ import { browserTimeZone, listTimeZones } from "@/lib/time-zone";
 import { Field } from "./field";
 
 /**
- * The user's time zone, kept on the server: notification texts (in the app, by e-mail, by push)
- * give due times in it. Set from the browser at sign-up; a template's own zone still governs its
- * schedule.
+ * The user's time zone, kept on the server: the web app and notification texts (in the app, by
+ * e-mail, by push) give due times in it. Set from the browser at sign-up; a template's own zone
+ * still governs its schedule.
  */
 export function TimeZoneSetting() {
-  const { user } = useSession();
+  const { user, timeZone, setTimeZone } = useSession();
   const announce = useAnnounce();
   const uid = useId();
-  const zones = useMemo(listTimeZones, []);
-  const [saved, setSaved] = useState(user.timezone ?? "UTC");
-  const [zone, setZone] = useState(saved);
+  const zones = useMemo(() => listTimeZones(timeZone), [timeZone]);
+  const [zone, setZone] = useState(timeZone);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -28,7 +27,7 @@ export function TimeZoneSetting() {
     setError(undefined);
     try {
       await authApi.updateUser({ timezone: zone });
-      setSaved(zone);
+      setTimeZone(zone);
       announce(`Time zone saved: ${zone}`);
     } catch (failure) {
       setError(describeError(failure));
@@ -46,7 +45,7 @@ export function TimeZoneSetting() {
           name="timezone"
           label="Your time zone"
           error={error}
-          hint={`Reminders and notifications give due times in it. This browser is in ${browserTimeZone()}.`}
+          hint={`This app, reminders and notifications give due times in it. This browser is in ${browserTimeZone()}.`}
         >
           {(p) => (
             <select {...p} value={zone} onChange={(e) => setZone(e.target.value)}>
@@ -59,7 +58,7 @@ export function TimeZoneSetting() {
           )}
         </Field>
         <div className="form-actions">
-          <button type="submit" className="button" disabled={busy || zone === saved}>
+          <button type="submit" className="button" disabled={busy || zone === user.timezone}>
             Save time zone
           </button>
         </div>

@@ -10,10 +10,15 @@ import {
   type UserApi,
   userApi,
 } from "./api-client";
+import { userTimeZone } from "./time-zone";
 
 export interface Session {
   user: SessionUser;
   api: UserApi;
+  /** The zone the web app shows and reads times in: the user's preference, else the browser's. */
+  timeZone: string;
+  /** Records a preference the server has saved, so every view uses it at once. */
+  setTimeZone: (timeZone: string) => void;
   signOut: () => Promise<void>;
 }
 
@@ -87,8 +92,20 @@ export function RequireSession({ children }: { children: ReactNode }) {
     }
   }, [router]);
 
+  const setTimeZone = useCallback((timezone: string) => {
+    setState((current) =>
+      current.status === "ready" ? { status: "ready", user: { ...current.user, timezone } } : current,
+    );
+  }, []);
+
   const user = state.status === "ready" ? state.user : null;
-  const session = useMemo(() => (user ? { user, api: userApi(user.id), signOut } : null), [user, signOut]);
+  const session = useMemo(
+    () =>
+      user
+        ? { user, api: userApi(user.id), timeZone: userTimeZone(user.timezone), setTimeZone, signOut }
+        : null,
+    [user, setTimeZone, signOut],
+  );
 
   if (state.status === "error") {
     return (

@@ -1,16 +1,37 @@
 // Date-time inputs hold wall-clock time ("2027-01-15T09:00"); the API wants an instant. These convert
-// between the two in a named IANA zone, so a template's time zone can differ from the browser's.
+// between the two in a named IANA zone: the user's (their preference, else the browser's) for tasks and
+// notifications, a template's own for its schedule.
 
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
-export function listTimeZones(): string[] {
+/** Whether this browser knows the IANA zone name (e.g. "Pacific/Auckland"). */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The zone the web app uses for a user: their saved preference (`users.timezone`), or the
+ * browser's when it is unset or a name this browser does not know.
+ */
+export function userTimeZone(preference: string | null | undefined): string {
+  return preference && isKnownTimeZone(preference) ? preference : browserTimeZone();
+}
+
+/** The zones to choose from: the browser's IANA list, UTC, the browser's own and any `extra`, sorted. */
+export function listTimeZones(...extra: string[]): string[] {
   const zones =
     typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ([] as string[]);
   const all = new Set(zones);
   all.add("UTC");
   all.add(browserTimeZone());
+  for (const zone of extra) all.add(zone);
   return [...all].sort();
 }
 
