@@ -4,7 +4,7 @@
 #   scripts/with-postgres.sh node scripts/run-tests.mjs packages/db apps/backend
 set -euo pipefail
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PORT=${TEST_PG_PORT:-55433}
+PORT=${TEST_PG_PORT:-25433}
 [ -x "$PG_BIN/initdb" ] || { echo "PostgreSQL 15 is not installed (no $PG_BIN/initdb): apt-get install postgresql-15" >&2; exit 1; }
 
 dir=$(mktemp -d /tmp/todo-pg.XXXXXX)

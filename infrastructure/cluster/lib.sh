@@ -15,13 +15,13 @@ KUBE_DIR="$CACHE_DIR/kube-$KUBERNETES_VERSION"
 KWOK="$CACHE_DIR/kwok-$KWOK_VERSION/kwok"
 CLUSTER_DIR="${CLUSTER_DIR:-$REPO_ROOT/.cluster}"
 
-# Loopback only, beside the stack's 554xx ports and the container tier's 55445-55449.
-ETCD_PORT=55461
-ETCD_PEER_PORT=55462
-APISERVER_PORT=55463
-CONTROLLER_MANAGER_PORT=55464
-SCHEDULER_PORT=55465
-KWOK_PORT=55466
+# Loopback only, beside the stack's 254xx-290xx ports and the container tier's 25445-25449.
+ETCD_PORT=25461
+ETCD_PEER_PORT=25462
+APISERVER_PORT=25463
+CONTROLLER_MANAGER_PORT=25464
+SCHEDULER_PORT=25465
+KWOK_PORT=25466
 
 log() { printf '[cluster %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:containers: builds the four images from apps/*/Dockerfile, unchanged, with podman
 # and runc, on stand-in base images (standins.sh; no container registry is reachable here), then
-# runs test/images.test.ts against them and a throwaway PostgreSQL server on 127.0.0.1:55445.
+# runs test/images.test.ts against them and a throwaway PostgreSQL server on 127.0.0.1:25445.
 # Installs podman, runc and mmdebstrap from Debian when missing. Images and build layers stay in
 # podman's storage under ${TODO_CACHE_DIR:-$HOME/.cache/todo-platform}/podman, so a warm run
 # rebuilds only what changed. Exits non-zero on any failure.
@@ -42,7 +42,7 @@ t_built=$SECONDS
 
 status=0
 SERVICE_IMAGE_BUDGET_MB=$SERVICE_IMAGE_BUDGET_MB FRONTEND_IMAGE_BUDGET_MB=$FRONTEND_IMAGE_BUDGET_MB \
-  TEST_PG_PORT=55445 scripts/with-postgres.sh \
+  TEST_PG_PORT=25445 scripts/with-postgres.sh \
   node --import tsx --test --test-concurrency=1 infrastructure/containers/test/images.test.ts || status=$?
 log "stand-ins $((t_standins - T0))s, builds $((t_built - t_standins))s, tests $((SECONDS - t_built))s"
 exit $status

@@ -18,12 +18,12 @@ const tag = process.env.TODO_IMAGE_TAG ?? "test";
 const serverUrl = process.env.TEST_DATABASE_URL;
 const serviceBudgetMb = Number(process.env.SERVICE_IMAGE_BUDGET_MB ?? 150);
 const frontendBudgetMb = Number(process.env.FRONTEND_IMAGE_BUDGET_MB ?? 60);
-/** 127.0.0.1 ports of this tier: PostgreSQL is 55445, then one per container. */
+/** 127.0.0.1 ports of this tier: PostgreSQL is 25445, then one per container. */
 const ports = {
-  backend: 55446,
-  "notification-service": 55447,
-  "recurring-task-service": 55448,
-  frontend: 55449,
+  backend: 25446,
+  "notification-service": 25447,
+  "recurring-task-service": 25448,
+  frontend: 25449,
 };
 const image = (app: string) => `${prefix}/${app}:${tag}`;
 
@@ -117,7 +117,7 @@ function serviceFlags(databaseUrl: string, port: number, extra: Record<string, s
     DATABASE_URL: databaseUrl,
     HOST: "127.0.0.1",
     PORT: String(port),
-    DAPR_HTTP_PORT: "55450",
+    DAPR_HTTP_PORT: "25450",
     ...extra,
   };
   return [...chartLike(1000), "--network=host", ...Object.entries(env).map(([k, v]) => `--env=${k}=${v}`)];
@@ -212,7 +212,7 @@ test("the notification and recurring-task images start and answer their probes",
   await migrate(databaseUrl, "up");
   for (const app of ["notification-service", "recurring-task-service"] as const) {
     const port = ports[app];
-    const mail = { SMTP_URL: "smtp://127.0.0.1:55450", MAIL_FROM: "Todo <no-reply@example.com>" };
+    const mail = { SMTP_URL: "smtp://127.0.0.1:25450", MAIL_FROM: "Todo <no-reply@example.com>" };
     await start(t, `todo-test-${app}`, [...serviceFlags(databaseUrl, port, mail), image(app)]);
     await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, `todo-test-${app}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
