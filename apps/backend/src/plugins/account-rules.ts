@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type FieldError, PersonName, ProfileImage } from "@todo/contracts";
+import type { FieldError } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { type Kysely, sql } from "kysely";
@@ -31,9 +31,9 @@ export interface CheckedAuthBody {
  *   was accepted as `"abc"` (OWASP ASVS 2.1.4 allows any printable Unicode, nothing else).
  * - A new password (sign-up, change, reset, set) must not be one of the common passwords
  *   (ASVS 2.1.7; the list is zxcvbn-ts's `passwords-common`, compared case-insensitively).
- * - `name` and `image`, wherever a user sets them (sign-up, update-user), follow PersonName and
- *   ProfileImage from @todo/contracts (NFC, no control characters, not blank, 1–100 characters;
- *   an http(s) URL or null).
+ * - `name` and `image` are not checked here: sign-up and update-user have typed routes whose body
+ *   schemas (SignUpBody, UpdateUserBody: PersonName and ProfileImage from @todo/contracts) check
+ *   and normalise them before this runs.
  * - A password change revokes the other sessions unless the client asks otherwise (ASVS 3.3.3).
  * - Account deletion needs the current password in its body (re-authentication, ASVS 3.7.1).
  * `path` is the endpoint below /api/auth. Errors name the field.
@@ -52,17 +52,6 @@ export function checkAuthBody(path: string, input: unknown): CheckedAuthBody {
   const candidate = newPassword ? body[newPassword] : undefined;
   if (typeof candidate === "string" && COMMON_PASSWORDS.has(candidate.trim().toLowerCase())) {
     errors.push({ field: newPassword!, message: "is one of the most common passwords; choose another" });
-  }
-  if (path === "/sign-up/email" || path === "/update-user") {
-    for (const [field, schema] of [
-      ["name", PersonName],
-      ["image", ProfileImage],
-    ] as const) {
-      if (!(field in body)) continue;
-      const parsed = schema.safeParse(body[field]);
-      if (parsed.success) body[field] = parsed.data;
-      else errors.push({ field, message: parsed.error.issues[0]?.message ?? "invalid" });
-    }
   }
   if (path === "/change-password" && body.revokeOtherSessions === undefined) body.revokeOtherSessions = true;
   // Deleting the account re-authenticates with the password, however fresh the session (ASVS 2.2.x / 3.7.1).
