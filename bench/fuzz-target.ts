@@ -1,2 +1,2 @@
 // The embedded backend (npm start's entry) under a name of its own, for the fuzz step.
-import "../apps/backend/src/embedded.ts";
+import "../apps/embedded/src/main.ts";

@@ -6,8 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBackend } from "../apps/backend/src/app.ts";
-import { createNotificationService } from "../apps/notification-service/src/index.ts";
+import { buildBackend } from "../packages/api/src/index.ts";
 import { migrateToLatest, openDatabase } from "../packages/db/src/index.ts";
 import {
   createInProcessBus,
@@ -15,6 +14,7 @@ import {
   OutboxFeed,
   OutboxRelay,
 } from "../packages/events/src/index.ts";
+import { createNotificationService } from "../packages/notifications/src/index.ts";
 import { meetsGoal, recordRows, summarize } from "./report.ts";
 
 const count = Number(process.argv[2] ?? 200);
@@ -23,7 +23,7 @@ const dataDir = await mkdtemp(join(tmpdir(), "bench-notify-"));
 const database = await openDatabase({ kind: "pglite", dataDir });
 await migrateToLatest(database.db);
 
-// The same parts as apps/backend/src/embedded.ts; loopback webhooks need private networks allowed.
+// The same parts as apps/embedded/src/main.ts; loopback webhooks need private networks allowed.
 const feed = new OutboxFeed(database);
 const notifications = createNotificationService({
   database,

@@ -23,7 +23,7 @@ const dataDir = await mkdtemp(join(tmpdir(), "bench-catch-up-"));
 function start(): { child: ChildProcess; started: number } {
   const started = performance.now();
   // The server itself (what `npm start` runs), so its exit is the server's: a restart never races a closing one.
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/backend/src/embedded.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/embedded/src/main.ts"], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", PUBLIC_URL: base },
     stdio: "ignore",

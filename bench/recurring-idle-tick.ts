@@ -4,9 +4,9 @@
 //   scripts/with-postgres.sh node --import tsx bench/recurring-idle-tick.ts
 
 import { sql } from "kysely";
-import { runRecurringTick } from "../apps/recurring-task-service/src/recurring-tick.ts";
-import { runReminderTick } from "../apps/recurring-task-service/src/reminder-tick.ts";
 import { openTestDatabase } from "../packages/db/src/testing.ts";
+import { runRecurringTick } from "../packages/tasks/src/recurring-tick.ts";
+import { runReminderTick } from "../packages/tasks/src/reminder-tick.ts";
 import { recordRows, summarize } from "./report.ts";
 
 const templates = Number(process.argv[2] ?? 100_000);

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBackend } from "../apps/backend/src/app.ts";
+import { buildBackend } from "../packages/api/src/index.ts";
 import { migrateToLatest, openDatabase } from "../packages/db/src/index.ts";
 import { OutboxFeed } from "../packages/events/src/index.ts";
 import { recordRows, summarize } from "./report.ts";

@@ -3,8 +3,10 @@
 // any database work), keeps the CloudEvent as delivered, and applies each event once through our
 // idempotent consumer (an effect row per event in bench_effects), so redelivery can be counted.
 //   node --import tsx bench/subscriber.ts <port> <database-url>
+
+import { registerDaprSubscriptions } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
-import { consumeEvent, registerDaprSubscriptions } from "@todo/events";
+import { consumeEvent } from "@todo/events";
 import Fastify from "fastify";
 import { sql } from "kysely";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command against a throwaway PostgreSQL 15 server on 127.0.0.1, with TEST_DATABASE_URL
 # pointing at it; the server and its data are removed afterwards.
-#   scripts/with-postgres.sh node scripts/run-tests.mjs packages/db apps/backend
+#   scripts/with-postgres.sh node scripts/run-tests.mjs packages/db packages/api
 set -euo pipefail
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${TEST_PG_PORT:-25433}

@@ -1,18 +1,11 @@
 // The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
+
+import { buildBackend, ConfigError, loadBackendConfig, verificationMailer } from "@todo/api";
+import { createDaprStateStore, createDaprTransport, sidecarCheck } from "@todo/dapr";
 import { migrateToLatest, openDatabase } from "@todo/db";
-import {
-  createDaprStateStore,
-  createDaprTransport,
-  OutboxFeed,
-  OutboxRelay,
-  outboxLagCheck,
-  sidecarCheck,
-} from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
+import { OutboxFeed, OutboxRelay, outboxLagCheck } from "@todo/events";
+import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
 import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
-import { buildBackend } from "./app.ts";
-import { ConfigError, loadBackendConfig } from "./config.ts";
-import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => {

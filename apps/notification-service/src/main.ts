@@ -2,16 +2,16 @@
 // /task-events and /notification-events; the delivery worker sends e-mail, web push and webhooks;
 // notification.created events go out through the outbox and the sidecar. The user-facing routes
 // are served by the backend (it adds this service's plugin).
-import { openDatabase } from "@todo/db";
+
 import {
   createDaprStateStore,
   createDaprTransport,
-  databaseCheck,
-  OutboxRelay,
-  outboxLagCheck,
   registerDaprSubscriptions,
   sidecarCheck,
-} from "@todo/events";
+} from "@todo/dapr";
+import { openDatabase } from "@todo/db";
+import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
+import { createNotificationService, loadServiceConfig } from "@todo/notifications";
 import {
   closeOnSignals,
   createRegistry,
@@ -20,8 +20,6 @@ import {
   loadOrExit,
   serviceLogger,
 } from "@todo/server";
-import { loadServiceConfig } from "./config.ts";
-import { createNotificationService } from "./service.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadServiceConfig());

@@ -1,5 +1,5 @@
+import type { Scheduler } from "@todo/tasks";
 import type { FastifyInstance } from "fastify";
-import type { Scheduler } from "./scheduler.ts";
 
 export const CRON_BINDING_ROUTE = "/recurring-task-cron";
 

@@ -1,7 +1,9 @@
 // The recurring-task service in the distributed mode: the Dapr cron binding posts to
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
+
+import { createDaprTransport, sidecarCheck } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
-import { createDaprTransport, databaseCheck, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
 import {
   closeOnSignals,
   createRegistry,
@@ -10,9 +12,9 @@ import {
   loadOrExit,
   serviceLogger,
 } from "@todo/server";
+import { createScheduler } from "@todo/tasks";
 import { loadRecurringConfig } from "./config.ts";
 import { registerCronRoute } from "./cron-route.ts";
-import { createScheduler } from "./scheduler.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadRecurringConfig());

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry, createServer } from "@todo/server";
+import { createScheduler } from "@todo/tasks";
+import { createUser, dailyTemplate, instancesOf, quietLog } from "../../../packages/tasks/test/fixtures.ts";
 import { registerCronRoute } from "../src/cron-route.ts";
-import { createScheduler } from "../src/scheduler.ts";
-import { createUser, dailyTemplate, instancesOf, quietLog } from "./fixtures.ts";
 
 test("the cron binding's POST (an empty JSON body) runs a tick; overlapping ticks do not pile up", async (t) => {
   const database = await openTestDatabase();

@@ -2,8 +2,10 @@
 // it serves Dapr's callbacks for task-events and records each event once (our idempotent
 // consumer) in stack_probe_effects, plus the raw CloudEvent of each delivery.
 //   node --import tsx probe-subscriber.ts <port> <database-url>
+
+import { registerDaprSubscriptions } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
-import { consumeEvent, registerDaprSubscriptions } from "@todo/events";
+import { consumeEvent } from "@todo/events";
 import Fastify from "fastify";
 import { sql } from "kysely";
 

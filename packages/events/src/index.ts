@@ -8,19 +8,11 @@ export {
   type Outcome,
   PermanentEventError,
 } from "./consumer.ts";
-export { type DaprSubscription, registerDaprSubscriptions } from "./dapr-subscriptions.ts";
-export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport.ts";
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
 export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
 export { type NewEvent, recordEvent, recordEvents } from "./outbox-writer.ts";
-export { databaseCheck, outboxLagCheck, sidecarCheck } from "./readiness.ts";
+export { databaseCheck, outboxLagCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
-export {
-  createDaprStateStore,
-  createMemoryStateStore,
-  type DaprStateStoreOptions,
-  type StateStore,
-  StateStoreError,
-} from "./state-store.ts";
+export { createMemoryStateStore, type StateStore } from "./state-store.ts";
 export { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";
 export { type NextRound, WakeableLoop } from "./wakeable-loop.ts";

@@ -2,25 +2,6 @@ import type { DatabaseHandle } from "@todo/db";
 import type { ReadinessCheck } from "@todo/server";
 import { sql } from "kysely";
 
-/** The sidecar's own health, reported without making the service unready: events can wait. */
-export function sidecarCheck(httpPort: number): ReadinessCheck {
-  return {
-    name: "dapr_sidecar",
-    critical: false,
-    check: async () => {
-      try {
-        const response = await fetch(`http://127.0.0.1:${httpPort}/v1.0/healthz/outbound`, {
-          signal: AbortSignal.timeout(1000),
-        });
-        await response.body?.cancel();
-        return response.ok ? null : `sidecar answered ${response.status}`;
-      } catch (error) {
-        return `sidecar unreachable: ${(error as Error).message}`;
-      }
-    },
-  };
-}
-
 /** Reports an outbox that is falling behind (broker or sidecar down); informational, like the sidecar. */
 export function outboxLagCheck(database: DatabaseHandle, maxSeconds = 30): ReadinessCheck {
   return {

@@ -7,11 +7,20 @@ export {
 } from "./recurring-instances.ts";
 export * from "./recurring-tasks.ts";
 export {
+  DEFAULT_TICK_BUDGET,
+  MAX_CATCH_UP,
+  runRecurringTick,
+  type TickBudget,
+  UNLIMITED_TICK,
+} from "./recurring-tick.ts";
+export { runReminderTick } from "./reminder-tick.ts";
+export {
   DEFAULT_REMINDER_OFFSETS,
   nextReminderAt,
   REMINDER_GRACE_MINUTES,
   reminderWindowOpen,
 } from "./reminders.ts";
+export { createScheduler, type Scheduler, type TickSummary } from "./scheduler.ts";
 export * from "./tags.ts";
 export { assembleTasks, loadTask, selectTasksWithPriority, type TaskRow, toTask } from "./task-snapshot.ts";
 export * from "./tasks.ts";

@@ -4,8 +4,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { loadBackendConfig } from "@todo/api";
 import { loadOrExit } from "@todo/server";
-import { loadBackendConfig } from "./config.ts";
 import { DataFolderError, lockDataFolder, rewriteLockOwner } from "./data-folder-lock.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";
+import { type EventTransport, type OutboundEvent, TransportError } from "@todo/events";
 
 export interface DaprTransportOptions {
   /** The sidecar's HTTP port (DAPR_HTTP_PORT). */

@@ -1,8 +1,9 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database } from "@todo/db";
 import { recordEvent } from "@todo/events";
-import { DEFAULT_REMINDER_OFFSETS, loadTask, reminderWindowOpen } from "@todo/tasks";
 import type { Kysely } from "kysely";
+import { DEFAULT_REMINDER_OFFSETS, reminderWindowOpen } from "./reminders.ts";
+import { loadTask } from "./task-snapshot.ts";
 
 /** Tasks per transaction: short, so requests waiting on the database (PGlite has one connection) get in between. */
 const BATCH = 25;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { registerDaprSubscriptions } from "@todo/events";
+import { registerDaprSubscriptions } from "@todo/dapr";
 import Fastify from "fastify";
 import { updatePreferences } from "../src/preferences.ts";
 import { createWebhook } from "../src/webhooks.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { type TestContext, test } from "node:test";
-import { createDaprStateStore, createMemoryStateStore } from "@todo/events";
+import { createMemoryStateStore } from "@todo/events";
+import { createDaprStateStore } from "../src/state-store.ts";
 
 /** The sidecar's state API, kept in a Map; `failWith` makes every call answer that status. */
 async function fakeSidecar(t: TestContext) {

@@ -1,5 +1,5 @@
+import type { ConsumeResult } from "@todo/events";
 import type { FastifyInstance } from "fastify";
-import type { ConsumeResult } from "./consumer.ts";
 
 export interface DaprSubscription {
   pubsubName: string;

@@ -2,7 +2,7 @@ import { exited, freePort, type Started, spawnCollecting, startUntilHealthy, sto
 
 export { freePort, stop };
 
-const entryPoint = ["--import", "tsx", "apps/backend/src/embedded.ts"];
+const entryPoint = ["--import", "tsx", "apps/embedded/src/main.ts"];
 
 /** `npm start`'s entry point, as a real process on a loopback port, once `/healthz` answers. */
 export function startEmbedded(

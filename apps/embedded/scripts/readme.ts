@@ -1,11 +1,11 @@
 // The README's generated parts: the route table, from the OpenAPI document `npm start` serves, and
 // the API walk-through, from scripts/api-walkthrough.sh (which CI runs against `npm start`).
-// `npm run docs:readme` rewrites them; apps/backend/test/readme.test.ts fails when they differ.
+// `npm run docs:readme` rewrites them; apps/embedded/test/readme.test.ts fails when they differ.
 import { readFile, writeFile } from "node:fs/promises";
+import { buildBackend } from "@todo/api";
 import { openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, OutboxFeed } from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
-import { buildBackend } from "../src/app.ts";
+import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
 
 const root = new URL("../../../", import.meta.url);
 export const readmePath = new URL("README.md", root);

@@ -1,8 +1,8 @@
 import type { TestContext } from "node:test";
+import { buildBackend } from "@todo/api";
 import { OutboxFeed } from "@todo/events";
 import type { FastifyServerOptions } from "fastify";
 import webpush from "web-push";
-import { buildBackend } from "../../backend/src/app.ts";
 import type { NotificationServiceDeps } from "../src/service.ts";
 import { fixedResolver, openService, testConfig } from "./helpers.ts";
 

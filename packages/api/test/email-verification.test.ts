@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startSmtpServer } from "../../notification-service/test/helpers.ts";
+import { startSmtpServer } from "../../notifications/test/helpers.ts";
 import { verificationMailer } from "../src/verification-mail.ts";
 import { build } from "./helpers.ts";
 

@@ -54,7 +54,7 @@ test("one writer per data folder: a second start exits naming the holder, the fi
   // A backup needs the folder to itself: refused, naming the holder, while the server runs.
   const backup = spawnSync(
     process.execPath,
-    ["--import", "tsx", "apps/backend/src/data-folder-backup.ts", "backup", join(dataDir, "..", "x.tgz")],
+    ["--import", "tsx", "apps/embedded/src/data-folder-backup.ts", "backup", join(dataDir, "..", "x.tgz")],
     {
       cwd: new URL("../../../", import.meta.url).pathname,
       env: { ...process.env, DATA_DIR: dataDir },

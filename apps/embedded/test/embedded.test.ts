@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { openStream } from "../../../packages/api/test/sse-client.ts";
 import { freePort, startEmbedded, stop } from "./embedded-process.ts";
-import { openStream } from "./sse-client.ts";
 
 test("embedded mode: a daily template due in 3 s yields one instance, live, and data survives a restart", async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-embedded-"));

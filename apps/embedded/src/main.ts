@@ -1,16 +1,13 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 
 import { fileURLToPath } from "node:url";
+import { buildBackend, loadBackendConfig, loadOrCreateAuthSecret, verificationMailer } from "@todo/api";
 import { migrateToLatest } from "@todo/db";
 import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
-import { createScheduler } from "@todo/recurring-task-service";
+import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
 import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
-import { buildBackend } from "./app.ts";
-import { loadOrCreateAuthSecret } from "./auth-secret.ts";
-import { loadBackendConfig } from "./config.ts";
+import { createScheduler } from "@todo/tasks";
 import { openStartDatabase } from "./data-folder-lock.ts";
-import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
 const config = loadOrExit(() => loadBackendConfig());

@@ -1,6 +1,7 @@
 import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
+import type { DaprSubscription } from "@todo/dapr";
 import type { DatabaseHandle } from "@todo/db";
-import { type ConsumeResult, consumeEvent, type DaprSubscription, type StateStore } from "@todo/events";
+import { type ConsumeResult, consumeEvent, type StateStore } from "@todo/events";
 import { Counter, type ReadinessCheck, type Registry } from "@todo/server";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";

@@ -1,8 +1,9 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { latestOccurrenceAtOrBefore, missedOccurrences, nextOccurrence } from "@todo/recurrence";
-import { createRecurringInstances, ruleOf } from "@todo/tasks";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import { createRecurringInstances } from "./recurring-instances.ts";
+import { ruleOf } from "./recurring-tasks.ts";
 
 export interface TickLog {
   error(obj: object, msg: string): void;

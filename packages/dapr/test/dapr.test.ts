@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage } from "node:http";
 import { test } from "node:test";
+import { toCloudEvent } from "@todo/events";
 import Fastify from "fastify";
-import { toCloudEvent } from "../src/cloud-event.ts";
+import { taskSnapshot } from "../../events/test/fixtures.ts";
 import { registerDaprSubscriptions } from "../src/dapr-subscriptions.ts";
 import { createDaprTransport } from "../src/dapr-transport.ts";
-import { taskSnapshot } from "./fixtures.ts";
 
 const userId = "3f0c1a52-8c3e-4c1e-9d55-1d2f7a6b9e10";
 const payload = {
