@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@todo/db";
 import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
-import { createRegistry, createServer, type ReadinessCheck, type Registry } from "@todo/server";
+import { createRegistry, createServer, type Registry, type RoutesPlugin } from "@todo/server";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
 import { AccountThrottle } from "./plugins/account-rules.ts";
@@ -17,15 +17,6 @@ import { requireOwnUser } from "./routes/user-scope.ts";
 import { frontendNotFoundPage, hasFrontend, isFrontendRequest, serveFrontend } from "./static-frontend.ts";
 import type { SendVerificationMail } from "./verification-mail.ts";
 
-/** Routes another module serves through the backend (same auth, same /api prefix). */
-export interface BackendPlugin {
-  /** Registered under /api/:user_id, after the caller is checked to be that user. */
-  userRoutes?(scope: FastifyInstance): void;
-  /** Registered at the root, without authentication. */
-  publicRoutes?(app: FastifyInstance): void;
-  readiness?: ReadinessCheck[];
-}
-
 export interface BackendDeps {
   database: DatabaseHandle;
   feed: OutboxFeed;
@@ -38,7 +29,7 @@ export interface BackendDeps {
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
   registry?: Registry;
-  plugins?: BackendPlugin[];
+  plugins?: RoutesPlugin[];
   /** Live streams' heartbeat and per-user limit. */
   liveStreams?: LiveStreamOptions;
   /** The frontend's static export, served at / when built (embedded mode). */

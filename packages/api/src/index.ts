@@ -1,4 +1,4 @@
-export { type Backend, type BackendDeps, type BackendPlugin, buildBackend } from "./app.ts";
+export { type Backend, type BackendDeps, buildBackend } from "./app.ts";
 export { loadOrCreateAuthSecret } from "./auth-secret.ts";
 export { type BackendConfig, ConfigError, loadBackendConfig } from "./config.ts";
 export type { LiveStreamOptions } from "./routes/event-stream.ts";

@@ -13,7 +13,6 @@ export { DEFAULT_PREFERENCES } from "./preferences.ts";
 export {
   CONSUMER_NAME,
   createNotificationService,
-  type NotificationPlugin,
   type NotificationService,
   type NotificationServiceDeps,
 } from "./service.ts";

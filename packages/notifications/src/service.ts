@@ -2,8 +2,7 @@ import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
 import type { DaprSubscription } from "@todo/dapr";
 import type { DatabaseHandle } from "@todo/db";
 import { type ConsumeResult, consumeEvent, type StateStore } from "@todo/events";
-import { Counter, type ReadinessCheck, type Registry } from "@todo/server";
-import type { FastifyInstance } from "fastify";
+import { Counter, type ReadinessCheck, type Registry, type RoutesPlugin } from "@todo/server";
 import { sql } from "kysely";
 import { createEmailChannel } from "./channels/email.ts";
 import type { ChannelProvider } from "./channels/provider.ts";
@@ -35,13 +34,6 @@ export interface NotificationServiceDeps {
    */
   consumeFromOutbox?: boolean | { pollIntervalMs?: number };
   worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
-}
-
-/** Structurally the backend's BackendPlugin, so this app need not import the backend. */
-export interface NotificationPlugin {
-  userRoutes(scope: FastifyInstance): void;
-  publicRoutes(app: FastifyInstance): void;
-  readiness: ReadinessCheck[];
 }
 
 const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
@@ -123,7 +115,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
       })
     : undefined;
 
-  const plugin: NotificationPlugin = {
+  const plugin: Required<RoutesPlugin> = {
     userRoutes: (scope) =>
       notificationRoutes(scope, {
         db,

@@ -15,4 +15,5 @@ export { serviceLogger } from "./logger.ts";
 export { loggableUrl, REDACTED_LOG_PATHS, serializeError, withLogPolicy } from "./logging.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
 export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
+export type { RoutesPlugin } from "./routes-plugin.ts";
 export { closeOnSignals, listenFailure, listenOrExit } from "./shutdown.ts";
