@@ -15,10 +15,10 @@ import {
   OutboxRelay,
 } from "../packages/events/src/index.ts";
 import { createNotificationService } from "../packages/notifications/src/index.ts";
+import { silentLog } from "../packages/server/src/index.ts";
 import { meetsGoal, recordRows, summarize } from "./report.ts";
 
 const count = Number(process.argv[2] ?? 200);
-const quiet = { info() {}, warn() {}, error() {} };
 const dataDir = await mkdtemp(join(tmpdir(), "bench-notify-"));
 const database = await openDatabase({ kind: "pglite", dataDir });
 await migrateToLatest(database.db);
@@ -30,7 +30,7 @@ const notifications = createNotificationService({
   stateStore: createMemoryStateStore(),
   config: { email: null, push: null, webhooks: { allowPrivateNetworks: true, timeoutMs: 10_000 } },
   consumeFromOutbox: true,
-  log: quiet,
+  log: silentLog,
 });
 const { app } = await buildBackend({
   database,
@@ -42,7 +42,7 @@ const { app } = await buildBackend({
   plugins: [notifications.plugin],
 });
 const bus = createInProcessBus();
-const relay = new OutboxRelay({ database, transport: bus.transport, log: quiet });
+const relay = new OutboxRelay({ database, transport: bus.transport, log: silentLog });
 await feed.start();
 await relay.start();
 await notifications.start();

@@ -5,6 +5,7 @@
 
 import { sql } from "kysely";
 import { openTestDatabase } from "../packages/db/src/testing.ts";
+import { type Log, silentLog } from "../packages/server/src/index.ts";
 import { runRecurringTick } from "../packages/tasks/src/recurring-tick.ts";
 import { runReminderTick } from "../packages/tasks/src/reminder-tick.ts";
 import { recordRows, summarize } from "./report.ts";
@@ -31,7 +32,7 @@ await sql`
   FROM generate_series(1, ${templates}) AS i`.execute(db);
 await sql`ANALYZE`.execute(db);
 
-const log = { error: (o: object, m: string) => console.error(m, o) };
+const log: Log = { ...silentLog, error: (o: object, m: string) => console.error(m, o) };
 const durations: number[] = [];
 for (let i = 0; i < 300; i++) {
   const started = performance.now();

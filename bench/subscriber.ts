@@ -7,6 +7,7 @@
 import { registerDaprSubscriptions } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
 import { consumeEvent } from "@todo/events";
+import type { Log } from "@todo/server";
 import Fastify from "fastify";
 import { sql } from "kysely";
 
@@ -27,7 +28,8 @@ await sql`CREATE TABLE IF NOT EXISTS bench_effects (event_id uuid PRIMARY KEY, e
   database.db,
 );
 const app = Fastify({ logger: { level: "warn" }, bodyLimit: 2 * 1024 * 1024 });
-const log = {
+const log: Log = {
+  info: (o: object, m: string) => app.log.info(o, m),
   warn: (o: object, m: string) => app.log.warn(o, m),
   error: (o: object, m: string) => app.log.error(o, m),
 };

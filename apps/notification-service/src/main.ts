@@ -2,7 +2,6 @@
 // /task-events and /notification-events; the delivery worker sends e-mail, web push and webhooks;
 // notification.created events go out through the outbox and the sidecar. The user-facing routes
 // are served by the backend (it adds this service's plugin).
-
 import {
   createDaprStateStore,
   createDaprTransport,
@@ -12,66 +11,50 @@ import {
 import { openDatabase } from "@todo/db";
 import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
 import { createNotificationService, loadServiceConfig } from "@todo/notifications";
-import {
-  closeOnSignals,
-  createRegistry,
-  createServer,
-  listenOrExit,
-  loadOrExit,
-  serviceLogger,
-} from "@todo/server";
+import { createServer, runService } from "@todo/server";
 
-const startedAt = performance.now();
-const config = loadOrExit(() => loadServiceConfig());
-
-const database = await openDatabase(config.database);
-const registry = createRegistry("notification-service");
-const stateStore = createDaprStateStore({
-  httpPort: config.dapr.httpPort,
-  storeName: config.dapr.stateStoreName,
-});
-// Logs through the server's logger, which is built below with the service's readiness checks.
-const service = createNotificationService({
-  database,
-  stateStore,
-  config: config.notification,
-  registry,
-  log: () => app.log,
-});
-const app = await createServer({
-  service: "notification-service",
-  logger: serviceLogger(config.logLevel),
-  registry,
-  readiness: [
-    databaseCheck(database),
-    sidecarCheck(config.dapr.httpPort),
-    outboxLagCheck(database),
-    ...service.readiness,
-  ],
-});
-registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
-const relay = new OutboxRelay({
-  database,
-  transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
-  log: app.log,
-  registry,
-});
-
-const shutdown = closeOnSignals(app.log, [
-  () => app.close(),
-  () => service.stop(),
-  () => relay.stop(),
-  () => database.close(),
-]);
-
-await relay.start();
-await service.start();
-await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
-app.log.info(
-  {
-    email: config.notification.email ? "on" : "off",
-    push: config.notification.push ? "on" : "off",
-    startup_ms: Math.round(performance.now() - startedAt),
+await runService({
+  name: "notification-service",
+  loadConfig: () => loadServiceConfig(),
+  openDatabase: (config) => openDatabase(config.database),
+  build: async ({ config, database, logger, registry }) => {
+    const stateStore = createDaprStateStore({
+      httpPort: config.dapr.httpPort,
+      storeName: config.dapr.stateStoreName,
+    });
+    // Logs through the server's logger, which is built below with the service's readiness checks.
+    const service = createNotificationService({
+      database,
+      stateStore,
+      config: config.notification,
+      registry,
+      log: () => app.log,
+    });
+    const app = await createServer({
+      service: "notification-service",
+      logger,
+      registry,
+      readiness: [
+        databaseCheck(database),
+        sidecarCheck(config.dapr.httpPort),
+        outboxLagCheck(database),
+        ...service.readiness,
+      ],
+    });
+    registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
+    const relay = new OutboxRelay({
+      database,
+      transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
+      log: app.log,
+      registry,
+    });
+    return {
+      app,
+      workers: [relay, service],
+      readyFields: {
+        email: config.notification.email ? "on" : "off",
+        push: config.notification.push ? "on" : "off",
+      },
+    };
   },
-  "notification-service ready",
-);
+});

@@ -6,13 +6,15 @@
 import { registerDaprSubscriptions } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
 import { consumeEvent } from "@todo/events";
+import type { Log } from "@todo/server";
 import Fastify from "fastify";
 import { sql } from "kysely";
 
 const [portArg, url] = process.argv.slice(2);
 const database = await openDatabase({ kind: "postgres", url: url!, poolSize: 5 });
 const app = Fastify({ logger: { level: "warn" } });
-const log = {
+const log: Log = {
+  info: (o: object, m: string) => app.log.info(o, m),
   warn: (o: object, m: string) => app.log.warn(o, m),
   error: (o: object, m: string) => app.log.error(o, m),
 };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EventTransport, OutboundEvent } from "@todo/events";
 import { OutboxRelay } from "@todo/events";
+import { silentLog } from "@todo/server";
 import { build } from "./helpers.ts";
 
 test("with the broker down the API keeps answering 2xx; after recovery every event goes out once, in order", async (t) => {
@@ -19,7 +20,7 @@ test("with the broker down the API keeps answering 2xx; after recovery every eve
   const relay = new OutboxRelay({
     database: api.database,
     transport,
-    log: { info() {}, warn() {}, error() {} },
+    log: silentLog,
     backoff: { initialMs: 10, maxMs: 50 },
   });
   await relay.start();

@@ -1,6 +1,6 @@
 import { DomainEvent, eventSchemas } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import type { Counter } from "@todo/server";
+import type { Counter, Log } from "@todo/server";
 import type { Kysely, Transaction } from "kysely";
 import { unwrapPayload } from "./cloud-event.ts";
 
@@ -20,7 +20,7 @@ export class PermanentEventError extends Error {
 
 export interface ConsumerDeps {
   db: Kysely<Database>;
-  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: Log;
   consumed?: Counter<"consumer" | "outcome">;
 }
 

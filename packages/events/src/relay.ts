@@ -1,6 +1,6 @@
 import type { DomainEvent } from "@todo/contracts";
 import type { DatabaseHandle } from "@todo/db";
-import { Counter, Gauge, type Registry } from "@todo/server";
+import { Counter, Gauge, type Log, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import { jitteredBackoffMs } from "./backoff.ts";
 import { toCloudEvent } from "./cloud-event.ts";
@@ -10,11 +10,7 @@ import { type NextRound, WakeableLoop } from "./wakeable-loop.ts";
 export interface RelayOptions {
   database: DatabaseHandle;
   transport: EventTransport;
-  log: {
-    info(obj: object, msg: string): void;
-    warn(obj: object, msg: string): void;
-    error(obj: object, msg: string): void;
-  };
+  log: Log;
   registry?: Registry;
   batchSize?: number;
   /** The safety-net poll, for a notification that never came. */

@@ -1,8 +1,9 @@
 import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
+import { silentLog } from "@todo/server";
 import type { EventTransport, OutboundEvent } from "../src/transport.ts";
 
-export const quietLog = { info() {}, warn() {}, error() {} };
+export const quietLog = silentLog;
 
 export async function createUser(database: DatabaseHandle, name = "u"): Promise<string> {
   const row = await database.db

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@todo/db";
 import { jitteredBackoffMs, type NextRound, type StateStore, WakeableLoop } from "@todo/events";
-import { Counter, type Registry } from "@todo/server";
+import { Counter, type Log, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import type { ChannelProvider, Delivery, DeliveryChannel, SendOutcome } from "./channels/provider.ts";
 import { BlockedDestinationError } from "./network-guard.ts";
@@ -13,17 +13,11 @@ export interface RetryPolicy {
   maxMs: number;
 }
 
-export interface WorkerLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface DeliveryWorkerOptions {
   database: DatabaseHandle;
   providers: ChannelProvider[];
   stateStore: StateStore;
-  log: WorkerLog;
+  log: Log;
   registry?: Registry;
   retry?: Partial<RetryPolicy>;
   /** Deliveries in flight at once, so one slow receiver does not hold up the others. */

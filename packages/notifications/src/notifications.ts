@@ -9,6 +9,7 @@ import {
 } from "@todo/contracts";
 import type { Executor, NotificationsTable } from "@todo/db";
 import type { StateStore } from "@todo/events";
+import type { Log } from "@todo/server";
 import { type Selectable, sql } from "kysely";
 import type { z } from "zod";
 
@@ -136,7 +137,7 @@ export type DeliveryHistory = { attempts: DeliveryHistoryEntry[] };
  * answer still comes, without it, and the failure is logged.
  */
 export async function listDeliveries(
-  ctx: UserContext & { stateStore: StateStore; log: { warn(obj: object, msg: string): void } },
+  ctx: UserContext & { stateStore: StateStore; log: Log },
   notificationId: number,
   query: { limit: number; cursor?: string | undefined } = { limit: 50 },
 ): Promise<z.infer<typeof DeliveryList>> {

@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@todo/db";
 import { type ConsumeResult, jitteredBackoffMs, type NextRound, WakeableLoop } from "@todo/events";
+import type { Log } from "@todo/server";
 import { sql } from "kysely";
 
 export interface OutboxConsumerOptions {
@@ -8,7 +9,7 @@ export interface OutboxConsumerOptions {
   consumer: string;
   topics: string[];
   handle: (payload: unknown) => Promise<ConsumeResult>;
-  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  log: Log;
   /** RETRY answers for one event before it goes to the dead letters. */
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };

@@ -29,7 +29,7 @@ import {
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
 import type { StateStore } from "@todo/events";
-import { ifMatchVersion } from "@todo/server";
+import { ifMatchVersion, type Log } from "@todo/server";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -44,7 +44,7 @@ export interface RouteDeps {
   stateStore: StateStore;
   network: NetworkPolicy;
   vapidPublicKey: string | null;
-  log: { warn(obj: object, msg: string): void };
+  log: Log;
 }
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };

@@ -2,14 +2,21 @@ import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
 import type { DaprSubscription } from "@todo/dapr";
 import type { DatabaseHandle } from "@todo/db";
 import { type ConsumeResult, consumeEvent, type StateStore } from "@todo/events";
-import { Counter, type ReadinessCheck, type Registry, type RoutesPlugin } from "@todo/server";
+import {
+  Counter,
+  type Log,
+  type ReadinessCheck,
+  type Registry,
+  type RoutesPlugin,
+  silentLog,
+} from "@todo/server";
 import { sql } from "kysely";
 import { createEmailChannel } from "./channels/email.ts";
 import type { ChannelProvider } from "./channels/provider.ts";
 import { createPushChannel } from "./channels/push.ts";
 import { createWebhookChannel } from "./channels/webhook.ts";
 import type { NotificationConfig } from "./config.ts";
-import { DeliveryWorker, type RetryPolicy, type WorkerLog } from "./delivery-worker.ts";
+import { DeliveryWorker, type RetryPolicy } from "./delivery-worker.ts";
 import { notifyForEvent } from "./event-handler.ts";
 import { type NetworkPolicy, type Resolver, systemResolver } from "./network-guard.ts";
 import { OutboxConsumer } from "./outbox-consumer.ts";
@@ -22,7 +29,7 @@ export interface NotificationServiceDeps {
   stateStore: StateStore;
   config: NotificationConfig;
   /** A logger, or a function that answers one when needed (the host's server may not exist yet). */
-  log?: WorkerLog | (() => WorkerLog);
+  log?: Log | (() => Log);
   /** Where the service's metrics go (notification_deliveries_total, events consumed). */
   registry?: Registry;
   /** DNS for webhook and push URLs; tests pass their own. */
@@ -36,8 +43,6 @@ export interface NotificationServiceDeps {
   worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
 }
 
-const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
-
 /**
  * The notification service's parts, to be hosted by either mode: the event handler and its Dapr
  * subscriptions, the user-facing routes as a backend plugin, and the delivery worker. Creating it
@@ -46,7 +51,7 @@ const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
 export function createNotificationService(deps: NotificationServiceDeps) {
   const given = deps.log ?? silentLog;
   const current = typeof given === "function" ? given : () => given;
-  const log: WorkerLog = {
+  const log: Log = {
     info: (obj, msg) => current().info(obj, msg),
     warn: (obj, msg) => current().warn(obj, msg),
     error: (obj, msg) => current().error(obj, msg),

@@ -5,14 +5,14 @@ import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, type StateStore, toCloudEvent } from "@todo/events";
-import { createRegistry, type Registry } from "@todo/server";
+import { createRegistry, type Registry, silentLog } from "@todo/server";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import type { NotificationConfig } from "../src/config.ts";
 import type { Resolver } from "../src/network-guard.ts";
 import { createNotificationService, type NotificationServiceDeps } from "../src/service.ts";
 
-export const quietLog = { info() {}, warn() {}, error() {} };
+export const quietLog = silentLog;
 
 export function testConfig(overrides: Partial<NotificationConfig> = {}): NotificationConfig {
   return {

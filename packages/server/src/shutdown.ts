@@ -1,17 +1,13 @@
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
-
-interface ShutdownLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { Log } from "./log.ts";
 
 /**
  * On SIGINT/SIGTERM (or a crash), runs the steps in order: stop taking requests first, then the
  * workers, then the database, so nothing in flight loses its connection. Gives up after 10 s.
  * Returns the same shutdown for a caller that must stop without a signal (it runs the steps once).
  */
-export function closeOnSignals(log: ShutdownLog, steps: (() => Promise<unknown>)[]): () => Promise<void> {
+export function closeOnSignals(log: Log, steps: (() => Promise<unknown>)[]): () => Promise<void> {
   let running: Promise<void> | undefined;
   const shutdown = () => {
     running ??= (async () => {

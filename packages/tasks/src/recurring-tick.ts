@@ -1,13 +1,10 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Database, RecurringTasksTable } from "@todo/db";
 import { latestOccurrenceAtOrBefore, missedOccurrences, nextOccurrence } from "@todo/recurrence";
+import type { Log } from "@todo/server";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import { createRecurringInstances } from "./recurring-instances.ts";
 import { ruleOf } from "./recurring-tasks.ts";
-
-export interface TickLog {
-  error(obj: object, msg: string): void;
-}
 
 export interface RecurringTickResult {
   templates: number;
@@ -60,7 +57,7 @@ const MAX_LEAD_MS = 10_080 * 60_000;
  */
 export async function runRecurringTick(
   db: Kysely<Database>,
-  log: TickLog,
+  log: Log,
   now = new Date(),
   concurrency = 1,
   budget: TickBudget = UNLIMITED_TICK,
@@ -90,7 +87,7 @@ class BatchFailed extends Error {
 }
 
 function templateFailed(
-  log: TickLog,
+  log: Log,
   result: RecurringTickResult,
   failedIds: number[],
   id: number,
@@ -103,7 +100,7 @@ function templateFailed(
 
 async function claimLoop(
   db: Kysely<Database>,
-  log: TickLog,
+  log: Log,
   now: Date,
   result: RecurringTickResult,
   failedIds: number[],

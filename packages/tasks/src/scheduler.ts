@@ -1,7 +1,7 @@
 import type { Database } from "@todo/db";
-import { Counter, Histogram, type Registry } from "@todo/server";
+import { Counter, Histogram, type Log, type Registry } from "@todo/server";
 import type { Kysely } from "kysely";
-import { DEFAULT_TICK_BUDGET, runRecurringTick, type TickBudget, type TickLog } from "./recurring-tick.ts";
+import { DEFAULT_TICK_BUDGET, runRecurringTick, type TickBudget } from "./recurring-tick.ts";
 import { runReminderTick } from "./reminder-tick.ts";
 
 export interface TickSummary {
@@ -32,7 +32,7 @@ const MAX_WAKE_MS = 60_000;
  */
 export function createScheduler(deps: {
   db: Kysely<Database>;
-  log: TickLog;
+  log: Log;
   registry?: Registry;
   /** Templates claimed at once; more than 1 only on a connection pool (PGlite has one connection). */
   concurrency?: number;

@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from "@todo/db";
+import { silentLog } from "@todo/server";
 import { createRecurringTask } from "@todo/tasks";
 
-export const quietLog = { info() {}, warn() {}, error() {} };
+export const quietLog = silentLog;
 
 export async function createUser(database: DatabaseHandle): Promise<string> {
   const row = await database.db
