@@ -15,7 +15,7 @@ import {
   OutboxRelay,
 } from "../packages/events/src/index.ts";
 import { createNotificationService } from "../packages/notifications/src/index.ts";
-import { silentLog } from "../packages/server/src/index.ts";
+import { createRegistry, silentLog } from "../packages/server/src/index.ts";
 import { meetsGoal, recordRows, summarize } from "./report.ts";
 
 const count = Number(process.argv[2] ?? 200);
@@ -26,6 +26,7 @@ await migrateToLatest(database.db);
 // The same parts as apps/embedded/src/main.ts; loopback webhooks need private networks allowed.
 const feed = new OutboxFeed(database);
 const notifications = createNotificationService({
+  registry: createRegistry("bench"),
   database,
   stateStore: createMemoryStateStore(),
   config: { email: null, push: null, webhooks: { allowPrivateNetworks: true, timeoutMs: 10_000 } },
@@ -33,6 +34,7 @@ const notifications = createNotificationService({
   log: silentLog,
 });
 const { app } = await buildBackend({
+  registry: createRegistry("bench"),
   database,
   feed,
   authSecret: "benchmark-secret-benchmark-secret-123",
@@ -42,7 +44,12 @@ const { app } = await buildBackend({
   plugins: [notifications.plugin],
 });
 const bus = createInProcessBus();
-const relay = new OutboxRelay({ database, transport: bus.transport, log: silentLog });
+const relay = new OutboxRelay({
+  registry: createRegistry("bench"),
+  database,
+  transport: bus.transport,
+  log: silentLog,
+});
 await feed.start();
 await relay.start();
 await notifications.start();

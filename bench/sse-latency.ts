@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildBackend } from "../packages/api/src/index.ts";
 import { migrateToLatest, openDatabase } from "../packages/db/src/index.ts";
 import { OutboxFeed } from "../packages/events/src/index.ts";
+import { createRegistry } from "../packages/server/src/index.ts";
 import { recordRows, summarize } from "./report.ts";
 
 const count = Number(process.argv[2] ?? 1000);
@@ -17,6 +18,7 @@ await migrateToLatest(database.db);
 const feed = new OutboxFeed(database);
 await feed.start();
 const { app } = await buildBackend({
+  registry: createRegistry("bench"),
   database,
   feed,
   authSecret: "benchmark-secret-benchmark-secret-123",

@@ -6,6 +6,7 @@ import { buildBackend } from "@todo/api";
 import { openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, OutboxFeed } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
+import { createRegistry } from "@todo/server";
 
 const root = new URL("../../../", import.meta.url);
 export const readmePath = new URL("README.md", root);
@@ -30,12 +31,14 @@ export async function embeddedOpenApi(): Promise<OpenApiDocument> {
   const feed = new OutboxFeed(database);
   try {
     const notifications = createNotificationService({
+      registry: createRegistry("todo-embedded"),
       database,
       stateStore: createMemoryStateStore(),
       config: loadNotificationConfig({}),
       consumeFromOutbox: true,
     });
     const { app } = await buildBackend({
+      registry: createRegistry("todo-embedded"),
       database,
       feed,
       authSecret: "only-for-reading-the-openapi-document",

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from "@todo/db";
 import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
-import { createRegistry, createServer, type Registry, type RoutesPlugin } from "@todo/server";
+import { createServer, type Registry, type RoutesPlugin } from "@todo/server";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
 import { AccountThrottle } from "./plugins/account-rules.ts";
@@ -28,7 +28,8 @@ export interface BackendDeps {
   sendVerificationMail?: SendVerificationMail;
   logger: FastifyServerOptions["logger"];
   trustProxy?: boolean;
-  registry?: Registry;
+  /** The composition root's metrics registry (HTTP latency, live streams); tests pass their own. */
+  registry: Registry;
   plugins?: RoutesPlugin[];
   /** Live streams' heartbeat and per-user limit. */
   liveStreams?: LiveStreamOptions;
@@ -47,7 +48,7 @@ export interface Backend {
 /** Registers the REST API on a new Fastify instance; the caller decides how it is hosted. */
 export async function buildBackend(deps: BackendDeps): Promise<Backend> {
   const { db } = deps.database;
-  const registry = deps.registry ?? createRegistry("backend");
+  const { registry } = deps;
   let log: FastifyBaseLogger | undefined;
   const auth = createAuth({
     db,

@@ -2,6 +2,7 @@ import type { TestContext } from "node:test";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
 import { OutboxFeed } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import type { FastifyServerOptions } from "fastify";
 import { type Backend, buildBackend } from "../src/app.ts";
 import type { LiveStreamOptions } from "../src/routes/event-stream.ts";
@@ -45,6 +46,7 @@ export async function build(
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
+    registry: createRegistry("test"),
     database,
     feed,
     authSecret: "test-secret-that-is-long-enough-for-better-auth",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EventTransport, OutboundEvent } from "@todo/events";
 import { OutboxRelay } from "@todo/events";
-import { silentLog } from "@todo/server";
+import { createRegistry, silentLog } from "@todo/server";
 import { build } from "./helpers.ts";
 
 test("with the broker down the API keeps answering 2xx; after recovery every event goes out once, in order", async (t) => {
@@ -18,6 +18,7 @@ test("with the broker down the API keeps answering 2xx; after recovery every eve
     },
   };
   const relay = new OutboxRelay({
+    registry: createRegistry("test"),
     database: api.database,
     transport,
     log: silentLog,

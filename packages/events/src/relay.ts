@@ -11,7 +11,8 @@ export interface RelayOptions {
   database: DatabaseHandle;
   transport: EventTransport;
   log: Log;
-  registry?: Registry;
+  /** Where the relay's metrics go (events_published_total, outbox gauges); tests pass their own. */
+  registry: Registry;
   batchSize?: number;
   /** The safety-net poll, for a notification that never came. */
   pollIntervalMs?: number;
@@ -43,7 +44,7 @@ interface ClaimedRow {
  * batch at the first failure (later events of that user must not overtake it) and backs off.
  */
 export class OutboxRelay {
-  private readonly opts: Required<Omit<RelayOptions, "registry">> & Pick<RelayOptions, "registry">;
+  private readonly opts: Required<RelayOptions>;
   private readonly loop: WakeableLoop;
   private pruneTimer: NodeJS.Timeout | undefined;
   private failuresInARow = 0;
@@ -59,7 +60,7 @@ export class OutboxRelay {
       pruneIntervalMs: 10 * 60_000,
       ...options,
     };
-    const registers = options.registry ? [options.registry] : [];
+    const registers = [options.registry];
     this.published = new Counter({
       name: "events_published_total",
       help: "Events the outbox relay handed to the transport",
@@ -71,7 +72,7 @@ export class OutboxRelay {
       help: "Failed publish attempts",
       registers,
     });
-    if (options.registry) registerOutboxGauges(options.registry, options.database);
+    registerOutboxGauges(options.registry, options.database);
     this.loop = new WakeableLoop(options.database, "outbox_events", () => this.round());
   }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openTestDatabase } from "@todo/db/testing";
+import { createRegistry } from "@todo/server";
 import { recordEvent } from "../src/outbox-writer.ts";
 import { OutboxRelay } from "../src/relay.ts";
 import { createUser, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
@@ -27,7 +28,7 @@ test("the relay publishes outbox rows as CloudEvents keyed by user, and marks th
   const userId = await createUser(database);
   await writeEvents(database, userId, 3);
   const { transport, received } = recordingTransport();
-  const relay = new OutboxRelay({ database, transport, log: quietLog });
+  const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
   assert.equal(await relay.drain(), 3);
   assert.deepEqual(
     received.map((m) => m.event.data.task_id),
@@ -53,7 +54,7 @@ test("while the transport fails, events wait with attempts and the error recorde
   t.after(() => database.close());
   const userId = await createUser(database);
   const { transport, received, state } = recordingTransport();
-  const relay = new OutboxRelay({ database, transport, log: quietLog });
+  const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
   state.down = true;
   await writeEvents(database, userId, 5);
   assert.equal(await relay.drain(), 0);
@@ -79,6 +80,7 @@ test("the running relay is woken by commits, backs off while failing, and drains
   const userId = await createUser(database);
   const { transport, received, state } = recordingTransport();
   const relay = new OutboxRelay({
+    registry: createRegistry("test"),
     database,
     transport,
     log: quietLog,
@@ -123,7 +125,14 @@ test("two relays at once publish every event exactly once, each user's events in
     },
   };
   const relays = [1, 2].map(
-    () => new OutboxRelay({ database, transport: slow, log: quietLog, batchSize: 7 }),
+    () =>
+      new OutboxRelay({
+        registry: createRegistry("test"),
+        database,
+        transport: slow,
+        log: quietLog,
+        batchSize: 7,
+      }),
   );
   await Promise.all(relays.map((relay) => relay.drain()));
   await Promise.all(relays.map((relay) => relay.drain()));
@@ -145,7 +154,13 @@ test("published rows are pruned after the retention period; pending ones never",
   const userId = await createUser(database);
   await writeEvents(database, userId, 2);
   const { transport } = recordingTransport();
-  const relay = new OutboxRelay({ database, transport, log: quietLog, retentionMs: 0 });
+  const relay = new OutboxRelay({
+    registry: createRegistry("test"),
+    database,
+    transport,
+    log: quietLog,
+    retentionMs: 0,
+  });
   await relay.drain();
   await writeEvents(database, userId, 1, 3);
   await relay.prune();

@@ -18,7 +18,7 @@ export interface DeliveryWorkerOptions {
   providers: ChannelProvider[];
   stateStore: StateStore;
   log: Log;
-  registry?: Registry;
+  registry: Registry;
   retry?: Partial<RetryPolicy>;
   /** Deliveries in flight at once, so one slow receiver does not hold up the others. */
   concurrency?: number;
@@ -41,12 +41,12 @@ interface ClaimedRow extends Delivery {}
 
 /** A registry holds one metric per name; a second worker on the same registry shares it. */
 function reuseOrCreate<L extends string>(
-  registry: Registry | undefined,
+  registry: Registry,
   config: { name: string; help: string; labelNames: L[] },
 ): Counter<L> {
-  const existing = registry?.getSingleMetric(config.name);
+  const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
-  return new Counter({ ...config, registers: registry ? [registry] : [] });
+  return new Counter({ ...config, registers: [registry] });
 }
 
 /**

@@ -31,7 +31,7 @@ export interface NotificationServiceDeps {
   /** A logger, or a function that answers one when needed (the host's server may not exist yet). */
   log?: Log | (() => Log);
   /** Where the service's metrics go (notification_deliveries_total, events consumed). */
-  registry?: Registry;
+  registry: Registry;
   /** DNS for webhook and push URLs; tests pass their own. */
   resolve?: Resolver;
   retry?: Partial<RetryPolicy>;
@@ -67,23 +67,20 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     createPushChannel({ db, vapid: deps.config.push, network, timeoutMs }),
     createWebhookChannel({ db, network, timeoutMs }),
   ];
-  const consumed = deps.registry
-    ? ((deps.registry.getSingleMetric("events_consumed_total") as
-        | Counter<"consumer" | "outcome">
-        | undefined) ??
-      new Counter({
-        name: "events_consumed_total",
-        help: "Events handled by consumers, by outcome (success, duplicate, retry, drop)",
-        labelNames: ["consumer", "outcome"],
-        registers: [deps.registry],
-      }))
-    : undefined;
+  const consumed =
+    (deps.registry.getSingleMetric("events_consumed_total") as Counter<"consumer" | "outcome"> | undefined) ??
+    new Counter({
+      name: "events_consumed_total",
+      help: "Events handled by consumers, by outcome (success, duplicate, retry, drop)",
+      labelNames: ["consumer", "outcome"],
+      registers: [deps.registry],
+    });
   const worker = new DeliveryWorker({
     database: deps.database,
     providers,
     stateStore: deps.stateStore,
     log,
-    ...(deps.registry ? { registry: deps.registry } : {}),
+    registry: deps.registry,
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...deps.worker,
   });
@@ -105,7 +102,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   ];
 
   const handle = (body: unknown): Promise<ConsumeResult> =>
-    consumeEvent({ db, log, ...(consumed ? { consumed } : {}) }, CONSUMER_NAME, body, (event, tx) =>
+    consumeEvent({ db, log, consumed }, CONSUMER_NAME, body, (event, tx) =>
       notifyForEvent(providers, event, tx),
     );
 

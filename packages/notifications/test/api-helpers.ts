@@ -1,6 +1,7 @@
 import type { TestContext } from "node:test";
 import { buildBackend } from "@todo/api";
 import { OutboxFeed } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import type { FastifyServerOptions } from "fastify";
 import webpush from "web-push";
 import type { NotificationServiceDeps } from "../src/service.ts";
@@ -31,6 +32,7 @@ export async function buildApi(
   const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
+    registry: createRegistry("test"),
     database: opened.database,
     feed,
     authSecret: "test-secret-that-is-long-enough-for-better-auth",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 import { createInProcessBus, OutboxRelay } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import { assertProblem, buildApi } from "./api-helpers.ts";
 import { fixedResolver, quietLog, testConfig, waitFor } from "./helpers.ts";
 
@@ -13,7 +14,12 @@ async function setUp(t: TestContext) {
     consumeFromOutbox: { pollIntervalMs: 100 },
   });
   const bus = createInProcessBus();
-  const relay = new OutboxRelay({ database: api.database, transport: bus.transport, log: quietLog });
+  const relay = new OutboxRelay({
+    registry: createRegistry("test"),
+    database: api.database,
+    transport: bus.transport,
+    log: quietLog,
+  });
   api.onClose(() => relay.stop());
   await relay.start();
   await api.service.start();

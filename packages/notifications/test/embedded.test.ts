@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sampleTask } from "@todo/contracts/testing";
 import { createInProcessBus, OutboxRelay, recordEvent } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import { Webhook } from "standardwebhooks";
 import { buildApi } from "./api-helpers.ts";
 import { quietLog, startReceiver, startSmtpServer, testConfig, waitFor } from "./helpers.ts";
@@ -14,7 +15,12 @@ async function embedded(t: import("node:test").TestContext, smtpUrl: string) {
     retry: { baseMs: 50, maxMs: 200 },
   });
   const bus = createInProcessBus();
-  const relay = new OutboxRelay({ database: api.database, transport: bus.transport, log: quietLog });
+  const relay = new OutboxRelay({
+    registry: createRegistry("test"),
+    database: api.database,
+    transport: bus.transport,
+    log: quietLog,
+  });
   api.onClose(() => relay.stop());
   await relay.start();
   await api.service.start();

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sampleTask } from "@todo/contracts/testing";
 import { createMemoryStateStore, recordEvent } from "@todo/events";
+import { createRegistry } from "@todo/server";
 import { backoffMs } from "../src/delivery-worker.ts";
 import { OutboxConsumer } from "../src/outbox-consumer.ts";
 import { createNotificationService } from "../src/service.ts";
@@ -35,6 +36,7 @@ test("two workers on one database send each delivery once (SKIP LOCKED claims)",
   const { db, database, service, onClose } = await openService(t);
   // A second replica of the worker, on the same database.
   const replica = createNotificationService({
+    registry: createRegistry("test"),
     database,
     stateStore: createMemoryStateStore(),
     config: testConfig(),

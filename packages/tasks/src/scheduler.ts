@@ -33,7 +33,8 @@ const MAX_WAKE_MS = 60_000;
 export function createScheduler(deps: {
   db: Kysely<Database>;
   log: Log;
-  registry?: Registry;
+  /** Where the scheduler's metrics go (recurring_lag_seconds, ...); tests pass their own. */
+  registry: Registry;
   /** Templates claimed at once; more than 1 only on a connection pool (PGlite has one connection). */
   concurrency?: number;
   /** Also tick at the next known due occurrence (see above); ticks called with a made-up `now` should leave it off. */
@@ -41,7 +42,7 @@ export function createScheduler(deps: {
   /** What one tick may spend on recurring instances before the next tick goes on (DEFAULT_TICK_BUDGET). */
   budget?: TickBudget;
 }) {
-  const registers = deps.registry ? [deps.registry] : [];
+  const registers = [deps.registry];
   const lag = new Histogram({
     name: "recurring_lag_seconds",
     help: "From an occurrence's scheduled time to its instance's commit",

@@ -18,7 +18,12 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
 test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
   const database = await openTestDatabase();
   t.after(() => database.close());
-  const scheduler = createScheduler({ db: database.db, log: quietLog, wakeAtNextDue: true });
+  const scheduler = createScheduler({
+    registry: createRegistry("test"),
+    db: database.db,
+    log: quietLog,
+    wakeAtNextDue: true,
+  });
   t.after(() => scheduler.stop());
   const userId = await createUser(database);
   const due = new Date(Date.now() + 2_000);
@@ -72,7 +77,7 @@ test("a template that fails at its wake-up is not retried in a loop; stop() clea
 test("without wakeAtNextDue only the ticks it is given run", async (t) => {
   const database = await openTestDatabase();
   t.after(() => database.close());
-  const scheduler = createScheduler({ db: database.db, log: quietLog });
+  const scheduler = createScheduler({ registry: createRegistry("test"), db: database.db, log: quietLog });
   t.after(() => scheduler.stop());
   const userId = await createUser(database);
   const template = await dailyTemplate(database, userId, new Date(Date.now() + 200));
