@@ -9,12 +9,7 @@ import { join } from "node:path";
 import { buildBackend } from "../apps/backend/src/app.ts";
 import { createNotificationService } from "../apps/notification-service/src/index.ts";
 import { migrateToLatest, openDatabase } from "../packages/db/src/index.ts";
-import {
-  createInProcessBus,
-  createMemoryStateStore,
-  OutboxFeed,
-  OutboxRelay,
-} from "../packages/events/src/index.ts";
+import { createMemoryStateStore, createOutboxDriver, OutboxFeed } from "../packages/events/src/index.ts";
 import { meetsGoal, recordRows, summarize } from "./report.ts";
 
 const count = Number(process.argv[2] ?? 200);
@@ -29,7 +24,6 @@ const notifications = createNotificationService({
   database,
   stateStore: createMemoryStateStore(),
   config: { email: null, push: null, webhooks: { allowPrivateNetworks: true, timeoutMs: 10_000 } },
-  consumeFromOutbox: true,
   log: quiet,
 });
 const { app } = await buildBackend({
@@ -41,8 +35,7 @@ const { app } = await buildBackend({
   logger: false,
   plugins: [notifications.plugin],
 });
-const bus = createInProcessBus();
-const relay = new OutboxRelay({ database, transport: bus.transport, log: quiet });
+const relay = createOutboxDriver({ database, subscriptions: notifications.subscriptions, log: quiet });
 await feed.start();
 await relay.start();
 await notifications.start();

@@ -33,7 +33,6 @@ export async function embeddedOpenApi(): Promise<OpenApiDocument> {
       database,
       stateStore: createMemoryStateStore(),
       config: loadNotificationConfig({}),
-      consumeFromOutbox: true,
     });
     const { app } = await buildBackend({
       database,

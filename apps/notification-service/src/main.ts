@@ -6,6 +6,7 @@ import { openDatabase } from "@todo/db";
 import {
   createDaprStateStore,
   createDaprTransport,
+  daprSubscriptionsFor,
   databaseCheck,
   OutboxRelay,
   outboxLagCheck,
@@ -51,7 +52,15 @@ const app = await createServer({
     ...service.readiness,
   ],
 });
-registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
+registerDaprSubscriptions(
+  app,
+  daprSubscriptionsFor(service.subscriptions, {
+    pubsubName: config.dapr.pubsubName,
+    db: database.db,
+    log: app.log,
+    registry,
+  }),
+);
 const relay = new OutboxRelay({
   database,
   transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),

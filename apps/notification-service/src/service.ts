@@ -1,7 +1,7 @@
 import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
 import type { DatabaseHandle } from "@todo/db";
-import { type ConsumeResult, consumeEvent, type DaprSubscription, type StateStore } from "@todo/events";
-import { Counter, type ReadinessCheck, type Registry } from "@todo/server";
+import { type ConsumeResult, type StateStore, type Subscription, subscriptionConsumer } from "@todo/events";
+import type { ReadinessCheck, Registry } from "@todo/server";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { createEmailChannel } from "./channels/email.ts";
@@ -12,7 +12,6 @@ import type { NotificationConfig } from "./config.ts";
 import { DeliveryWorker, type RetryPolicy, type WorkerLog } from "./delivery-worker.ts";
 import { notifyForEvent } from "./event-handler.ts";
 import { type NetworkPolicy, type Resolver, systemResolver } from "./network-guard.ts";
-import { OutboxConsumer } from "./outbox-consumer.ts";
 import { notificationRoutes, publicNotificationRoutes } from "./routes.ts";
 
 export const CONSUMER_NAME = "notification-service";
@@ -28,11 +27,6 @@ export interface NotificationServiceDeps {
   /** DNS for webhook and push URLs; tests pass their own. */
   resolve?: Resolver;
   retry?: Partial<RetryPolicy>;
-  /**
-   * Embedded mode: take events straight from the outbox (see OutboxConsumer) while running. The
-   * distributed mode leaves this off: Dapr calls the subscriptions' routes.
-   */
-  consumeFromOutbox?: boolean | { pollIntervalMs?: number };
   worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
 }
 
@@ -46,9 +40,9 @@ export interface NotificationPlugin {
 const silentLog: WorkerLog = { info() {}, warn() {}, error() {} };
 
 /**
- * The notification service's parts, to be hosted by either mode: the event handler and its Dapr
- * subscriptions, the user-facing routes as a backend plugin, and the delivery worker. Creating it
- * starts nothing; start() runs the worker.
+ * The notification service's parts, to be hosted by either mode: its event subscription (as data;
+ * the host picks the driver), the user-facing routes as a backend plugin, and the delivery worker.
+ * Creating it starts nothing; start() runs the worker.
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
   const given = deps.log ?? silentLog;
@@ -69,17 +63,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     createPushChannel({ db, vapid: deps.config.push, network, timeoutMs }),
     createWebhookChannel({ db, network, timeoutMs }),
   ];
-  const consumed = deps.registry
-    ? ((deps.registry.getSingleMetric("events_consumed_total") as
-        | Counter<"consumer" | "outcome">
-        | undefined) ??
-      new Counter({
-        name: "events_consumed_total",
-        help: "Events handled by consumers, by outcome (success, duplicate, retry, drop)",
-        labelNames: ["consumer", "outcome"],
-        registers: [deps.registry],
-      }))
-    : undefined;
   const worker = new DeliveryWorker({
     database: deps.database,
     providers,
@@ -106,21 +89,16 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     },
   ];
 
-  const handle = (body: unknown): Promise<ConsumeResult> =>
-    consumeEvent({ db, log, ...(consumed ? { consumed } : {}) }, CONSUMER_NAME, body, (event, tx) =>
-      notifyForEvent(providers, event, tx),
-    );
-
-  const outboxConsumer = deps.consumeFromOutbox
-    ? new OutboxConsumer({
-        database: deps.database,
-        consumer: CONSUMER_NAME,
-        topics: [TASK_EVENTS_TOPIC, NOTIFICATION_EVENTS_TOPIC],
-        handle,
-        log,
-        ...(typeof deps.consumeFromOutbox === "object" ? deps.consumeFromOutbox : {}),
-      })
-    : undefined;
+  const subscription: Subscription = {
+    name: CONSUMER_NAME,
+    topics: [TASK_EVENTS_TOPIC, NOTIFICATION_EVENTS_TOPIC],
+    handle: (event, tx) => notifyForEvent(providers, event, tx),
+  };
+  const handle: (delivery: unknown) => Promise<ConsumeResult> = subscriptionConsumer(subscription, {
+    db,
+    log,
+    ...(deps.registry ? { registry: deps.registry } : {}),
+  });
 
   const plugin: NotificationPlugin = {
     userRoutes: (scope) =>
@@ -145,42 +123,21 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   };
 
   return {
+    /** One delivery through the subscription's idempotent consumer, as either driver hands it. */
     handle,
-    /**
-     * Programmatic subscriptions (GET /dapr/subscribe). Since Dapr 1.18 they replace the chart's
-     * declarative ones, so they carry the dead-letter topics themselves.
-     */
-    subscriptions(pubsubName = "task-pubsub"): DaprSubscription[] {
-      return [
-        {
-          pubsubName,
-          topic: TASK_EVENTS_TOPIC,
-          route: "/task-events",
-          deadLetterTopic: "task-events-dlq",
-          handle,
-        },
-        {
-          pubsubName,
-          topic: NOTIFICATION_EVENTS_TOPIC,
-          route: "/notification-events",
-          deadLetterTopic: "notification-events-dlq",
-          handle,
-        },
-      ];
-    },
+    /** What this service consumes; the composition root picks the driver that delivers to it. */
+    subscriptions: [subscription] as readonly Subscription[],
     plugin,
     readiness,
     worker,
-    /** Says which channels are off, then starts the delivery worker (and the outbox consumer). */
+    /** Says which channels are off, then starts the delivery worker. */
     async start(): Promise<void> {
       for (const provider of providers) {
         if (provider.disabledReason) log.info({ channel: provider.channel }, provider.disabledReason);
       }
       await worker.start();
-      await outboxConsumer?.start();
     },
     async stop(): Promise<void> {
-      await outboxConsumer?.stop();
       await worker.stop();
       await Promise.all(providers.map((p) => p.close?.()));
     },

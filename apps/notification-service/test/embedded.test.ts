@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sampleTask } from "@todo/contracts/testing";
-import { createInProcessBus, OutboxRelay, recordEvent } from "@todo/events";
+import { recordEvent } from "@todo/events";
 import { Webhook } from "standardwebhooks";
 import { buildApi } from "./api-helpers.ts";
-import { quietLog, startReceiver, startSmtpServer, testConfig, waitFor } from "./helpers.ts";
+import { startReceiver, startSmtpServer, testConfig, waitFor } from "./helpers.ts";
 
-/** As `npm start` composes it: backend + plugin, relay onto the in-process bus, outbox consumer, worker. */
+/** As `npm start` composes it: backend + plugin, the outbox driver into the subscription, worker. */
 async function embedded(t: import("node:test").TestContext, smtpUrl: string) {
   const api = await buildApi(t, {
     config: testConfig({ email: { smtpUrl, from: "todo@example.com" } }),
-    consumeFromOutbox: { pollIntervalMs: 200 },
     retry: { baseMs: 50, maxMs: 200 },
   });
-  const bus = createInProcessBus();
-  const relay = new OutboxRelay({ database: api.database, transport: bus.transport, log: quietLog });
-  api.onClose(() => relay.stop());
-  await relay.start();
-  await api.service.start();
+  await api.startPipeline();
   return api;
 }
 

@@ -8,10 +8,12 @@ export {
   type Outcome,
   PermanentEventError,
 } from "./consumer.ts";
+export { daprSubscriptionsFor } from "./dapr-subscription-driver.ts";
 export { type DaprSubscription, registerDaprSubscriptions } from "./dapr-subscriptions.ts";
 export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport.ts";
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
 export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
+export { createOutboxDriver, type OutboxDriverOptions } from "./outbox-driver.ts";
 export { type NewEvent, recordEvent, recordEvents } from "./outbox-writer.ts";
 export { databaseCheck, outboxLagCheck, sidecarCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
@@ -22,5 +24,6 @@ export {
   type StateStore,
   StateStoreError,
 } from "./state-store.ts";
+export { type Subscription, type SubscriptionDeps, subscriptionConsumer } from "./subscription.ts";
 export { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";
 export { type NextRound, WakeableLoop } from "./wakeable-loop.ts";
