@@ -8,12 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBackend } from "../packages/api/src/index.ts";
 import { migrateToLatest, openDatabase } from "../packages/db/src/index.ts";
-import {
-  createInProcessBus,
-  createMemoryStateStore,
-  OutboxFeed,
-  OutboxRelay,
-} from "../packages/events/src/index.ts";
+import { createMemoryStateStore, createOutboxDriver, OutboxFeed } from "../packages/events/src/index.ts";
 import { createNotificationService } from "../packages/notifications/src/index.ts";
 import { createRegistry, silentLog } from "../packages/server/src/index.ts";
 import { meetsGoal, recordRows, summarize } from "./report.ts";
@@ -24,17 +19,17 @@ const database = await openDatabase({ kind: "pglite", dataDir });
 await migrateToLatest(database.db);
 
 // The same parts as apps/embedded/src/main.ts; loopback webhooks need private networks allowed.
+const registry = createRegistry("bench");
 const feed = new OutboxFeed(database);
 const notifications = createNotificationService({
-  registry: createRegistry("bench"),
   database,
   stateStore: createMemoryStateStore(),
   config: { email: null, push: null, webhooks: { allowPrivateNetworks: true, timeoutMs: 10_000 } },
-  consumeFromOutbox: true,
+  registry,
   log: silentLog,
 });
 const { app } = await buildBackend({
-  registry: createRegistry("bench"),
+  registry,
   database,
   feed,
   authSecret: "benchmark-secret-benchmark-secret-123",
@@ -43,12 +38,11 @@ const { app } = await buildBackend({
   logger: false,
   plugins: [notifications.plugin],
 });
-const bus = createInProcessBus();
-const relay = new OutboxRelay({
-  registry: createRegistry("bench"),
+const relay = createOutboxDriver({
   database,
-  transport: bus.transport,
+  subscriptions: notifications.subscriptions,
   log: silentLog,
+  registry,
 });
 await feed.start();
 await relay.start();

@@ -35,7 +35,6 @@ export async function embeddedOpenApi(): Promise<OpenApiDocument> {
       database,
       stateStore: createMemoryStateStore(),
       config: loadNotificationConfig({}),
-      consumeFromOutbox: true,
     });
     const { app } = await buildBackend({
       registry: createRegistry("todo-embedded"),

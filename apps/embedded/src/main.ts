@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { buildBackendFromConfig, loadBackendConfig, loadOrCreateAuthSecret } from "@todo/api";
 import { migrateToLatest } from "@todo/db";
-import { createInProcessBus, createMemoryStateStore, OutboxFeed, OutboxRelay } from "@todo/events";
+import { createMemoryStateStore, createOutboxDriver, OutboxFeed } from "@todo/events";
 import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
 import { loadOrExit, runService } from "@todo/server";
 import { createScheduler } from "@todo/tasks";
@@ -28,14 +28,12 @@ await runService({
   build: async ({ config, database, logger, registry }) => {
     const notificationConfig = loadOrExit(() => loadNotificationConfig());
     const feed = new OutboxFeed(database);
-    // The notification service: routes in the backend; events read from the outbox, not the bus (the
-    // relay publishes inside its transaction, which a writing subscriber would wait for on PGlite).
+    // The notification service: routes in the backend; its subscription driven from the outbox below.
     const notifications = createNotificationService({
       database,
       registry,
       stateStore: createMemoryStateStore(),
       config: notificationConfig,
-      consumeFromOutbox: true,
       log: () => app.log,
     });
     const { app } = await buildBackendFromConfig(config, notificationConfig.email, {
@@ -48,12 +46,10 @@ await runService({
       frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
     });
 
-    // The in-process transport. Consumers in this mode follow the outbox themselves (PGlite has one
-    // connection, which the relay holds while it publishes), so the bus has no subscribers: the relay
-    // marks events published, which is what the retention pruning goes by.
-    const relay = new OutboxRelay({
+    // The outbox driver: the relay delivers every event to the subscriptions in this process.
+    const relay = createOutboxDriver({
       database,
-      transport: createInProcessBus().transport,
+      subscriptions: notifications.subscriptions,
       log: app.log,
       registry,
     });

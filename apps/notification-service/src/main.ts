@@ -5,6 +5,7 @@
 import {
   createDaprStateStore,
   createDaprTransport,
+  daprSubscriptionsFor,
   registerDaprSubscriptions,
   sidecarCheck,
 } from "@todo/dapr";
@@ -41,7 +42,15 @@ await runService({
         ...service.readiness,
       ],
     });
-    registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
+    registerDaprSubscriptions(
+      app,
+      daprSubscriptionsFor(service.subscriptions, {
+        pubsubName: config.dapr.pubsubName,
+        db: database.db,
+        log: app.log,
+        registry,
+      }),
+    );
     const relay = new OutboxRelay({
       database,
       transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),

@@ -1,12 +1,14 @@
-// The notification service through the real stack: a task completed through the backend reaches
-// notification-service through daprd → Kafka → daprd; its signed webhook goes out, and the
-// delivery's attempt history lands in Redis through the Dapr state API. Needs up.sh first.
+// The end-to-end suite (apps/embedded/test/pipeline-suite.ts, also run against `npm start`) through
+// the real stack: backend, recurring-task service and notification service each beside its daprd,
+// Kafka in between, the cron binding ticking; the notification service's subscription is served by
+// the Dapr driver. Then what only this mode has: the delivery history in Redis through the Dapr
+// state API. Needs up.sh first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import { after, before, test } from "node:test";
-import { Webhook } from "standardwebhooks";
+import { test } from "node:test";
+import { pipelineSuite } from "../../../apps/embedded/test/pipeline-suite.ts";
 import {
+  type AppId,
   appPort,
   createRunDatabase,
   ports,
@@ -18,104 +20,43 @@ import {
   waitUntil,
 } from "./harness.ts";
 
-const backend = `http://127.0.0.1:${appPort("backend")}`;
-const apps: RunningApp[] = [];
-const received: { headers: Record<string, string>; body: string }[] = [];
-const receiver = createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => {
-    received.push({ headers: req.headers as Record<string, string>, body });
-    res.writeHead(204).end();
-  });
-});
-
-before(async () => {
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const databaseUrl = await createRunDatabase();
-  apps.push(
-    await startApp("backend", {
-      DATABASE_URL: databaseUrl,
+const state = pipelineSuite(
+  "stack",
+  async ({ smtpUrl }) => {
+    const databaseUrl = await createRunDatabase();
+    const apps: RunningApp[] = [];
+    const started: AppId[] = [];
+    const launch = async (app: AppId, env: Record<string, string>) => {
+      apps.push(await startApp(app, { DATABASE_URL: databaseUrl, ...env }));
+      await startSidecar(app);
+      started.push(app);
+    };
+    await launch("backend", {
       BETTER_AUTH_SECRET: "stack-test-secret-stack-test-secret-0123",
       AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000",
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
-    }),
-  );
-  await startSidecar("backend");
-  apps.push(
-    await startApp("notification-service", {
-      DATABASE_URL: databaseUrl,
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
-    }),
-  );
-  await startSidecar("notification-service");
-});
+    });
+    await launch("recurring-task-service", {});
+    await launch("notification-service", { SMTP_URL: smtpUrl, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" });
+    return {
+      base: `http://127.0.0.1:${appPort("backend")}`,
+      async stop() {
+        for (const app of started.reverse()) await stopSidecar(app).catch(() => {});
+        for (const app of apps) await app.stop();
+      },
+    };
+  },
+  { timeoutMs: 60_000 },
+);
 
-after(async () => {
-  for (const app of ["notification-service", "backend"] as const) await stopSidecar(app).catch(() => {});
-  for (const app of apps) await app.stop();
-  receiver.close();
-});
-
-test("a task completed through the backend becomes an in-app notification and a signed webhook, tracked in Redis", async () => {
-  const json = { "content-type": "application/json" };
-  const signUp = (await fetch(`${backend}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({
-      email: `${crypto.randomUUID()}@example.com`,
-      password: "correct horse battery",
-      name: "Stack",
-    }),
-  }).then((r) => r.json())) as { token: string; user: { id: string } };
-  const headers = { ...json, authorization: `Bearer ${signUp.token}` };
-  const api = `${backend}/api/${signUp.user.id}`;
-  const port = (receiver.address() as { port: number }).port;
-  const webhook = (await fetch(`${api}/webhooks`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, event_types: ["task.completed"] }),
-  }).then((r) => r.json())) as { id: number; secret: string };
-  assert.match(webhook.secret, /^whsec_/);
-
-  const task = (await fetch(`${api}/tasks`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ title: "Ship it" }),
-  }).then((r) => r.json())) as { id: number };
-  const complete = await fetch(`${api}/tasks/${task.id}/complete`, {
-    method: "PATCH",
-    headers: { authorization: headers.authorization },
-  });
-  assert.equal(complete.status, 200);
-
-  await waitUntil(() => received.length > 0, "the webhook", 60_000);
-  const [delivery] = received;
-  const payload = new Webhook(webhook.secret).verify(delivery!.body, delivery!.headers) as {
-    type?: string;
-    data?: { task_id?: number };
-  };
-  assert.ok(
-    JSON.stringify(payload).includes(`"task_id":${task.id}`),
-    "the signed body is about the completed task",
-  );
-
-  const list = (await fetch(`${api}/notifications`, { headers }).then((r) => r.json())) as {
-    items: { id: number; event_type: string; task_id: number }[];
-    unread_count: number;
-  };
-  const notification = list.items.find((n) => n.task_id === task.id && n.event_type === "task.completed");
-  assert.ok(notification, "an in-app notification for the completion");
-
+test("stack: the completion's webhook delivery is recorded as delivered, its attempt history in Redis", async () => {
+  assert.ok(state.user && state.completedNotificationId, "the suite's first test ran");
+  const headers = { authorization: `Bearer ${state.user.token}` };
+  const url = `${state.base}/api/${state.user.userId}/notifications/${state.completedNotificationId}/deliveries`;
   let deliveries: { channel: string; status: string; history: unknown[] }[] = [];
   await waitUntil(
     async () => {
-      const reply = (await fetch(`${api}/notifications/${notification!.id}/deliveries`, { headers }).then(
-        (r) => r.json(),
-      )) as {
-        items: typeof deliveries;
-      };
-      deliveries = reply.items;
+      deliveries = ((await fetch(url, { headers }).then((r) => r.json())) as { items: typeof deliveries })
+        .items;
       return deliveries.some(
         (d) => d.channel === "webhook" && d.status === "delivered" && d.history.length > 0,
       );

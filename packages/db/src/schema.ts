@@ -104,6 +104,9 @@ export interface OutboxTable {
   published_at: NullableTimestamp;
   attempts: Generated<number>;
   last_error: string | null;
+  /** The relay holding the row while it publishes it (migration 0008). */
+  lease_owner: string | null;
+  leased_until: NullableTimestamp;
 }
 
 export interface ProcessedEventsTable {

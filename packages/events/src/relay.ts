@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "@todo/contracts";
 import type { DatabaseHandle } from "@todo/db";
 import { Counter, Gauge, type Log, type Registry } from "@todo/server";
@@ -22,6 +23,12 @@ export interface RelayOptions {
    * rows), so it stays a few seconds; Dapr's circuit breaker already spares a broker that is down.
    */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * How long a claim holds its rows, in ms. A relay stops publishing a batch at half of it; after
+   * it, another relay takes the rows over (this one died mid-publish), so it must exceed the
+   * transport's timeout by a wide margin.
+   */
+  leaseMs?: number;
   /** How long published rows are kept (the live stream resumes from them). */
   retentionMs?: number;
   pruneIntervalMs?: number;
@@ -38,16 +45,20 @@ interface ClaimedRow {
 }
 
 /**
- * Publishes outbox rows. Woken by NOTIFY after each commit, it claims pending rows in id order;
- * a per-user advisory lock keeps any number of relays from publishing one user's events out of
- * order, and SKIP LOCKED keeps them from waiting on each other. A failing transport stops the
- * batch at the first failure (later events of that user must not overtake it) and backs off.
+ * Publishes outbox rows. Woken by NOTIFY after each commit, it leases pending rows in id order
+ * (a short claim transaction), publishes them with no transaction open, then marks them
+ * published. A user's rows are claimed only while none of them is leased by another relay, so
+ * any number of relays keep each user's events in order; an expired lease is taken over. A
+ * failing transport stops the batch at the first failure (later events must not overtake it),
+ * gives the lease back and backs off.
  */
 export class OutboxRelay {
   private readonly opts: Required<RelayOptions>;
   private readonly loop: WakeableLoop;
   private pruneTimer: NodeJS.Timeout | undefined;
   private failuresInARow = 0;
+  /** This relay's name on the rows it leases. */
+  private readonly owner = `relay-${randomUUID()}`;
   private readonly published: Counter<"topic">;
   private readonly failures: Counter;
 
@@ -56,6 +67,7 @@ export class OutboxRelay {
       batchSize: 100,
       pollIntervalMs: 1_000,
       backoff: { initialMs: 100, maxMs: 5_000 },
+      leaseMs: 60_000,
       retentionMs: 7 * 24 * 3_600_000,
       pruneIntervalMs: 10 * 60_000,
       ...options,
@@ -94,56 +106,129 @@ export class OutboxRelay {
     this.loop.requestWake();
   }
 
-  /** Publishes one batch; answers how many went out and whether the transport failed. */
+  /**
+   * Publishes one batch; answers how many went out and whether the transport failed. The claim
+   * (a lease on the rows) commits before anything is published, so no transaction stays open
+   * while the transport works: an in-process subscriber can write to the same database.
+   */
   async publishBatch(): Promise<{ published: number; failed: boolean }> {
-    const { db } = this.opts.database;
-    return db.transaction().execute(async (tx) => {
-      const claimed = await sql<ClaimedRow>`
-        SELECT id, topic, partition_key, payload FROM outbox
-        WHERE published_at IS NULL
-          AND pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(partition_key))
-        ORDER BY id
-        LIMIT ${this.opts.batchSize}
-        FOR UPDATE SKIP LOCKED`.execute(tx);
-      const done: number[] = [];
-      let failed = false;
-      for (const row of claimed.rows) {
-        try {
-          await this.opts.transport.publish({
-            topic: row.topic,
-            partitionKey: row.partition_key,
-            event: toCloudEvent(row.payload),
-          });
-          done.push(Number(row.id));
-          this.published.inc({ topic: row.topic });
-        } catch (error) {
-          failed = true;
-          this.failures.inc();
-          await tx
-            .updateTable("outbox")
-            .set((eb) => ({
-              attempts: eb("attempts", "+", 1),
-              last_error: String((error as Error).message).slice(0, 1000),
-            }))
-            .where("id", "=", Number(row.id))
-            .execute();
-          if (this.failuresInARow === 0) {
-            this.opts.log.warn(
-              { err: error, transport: this.opts.transport.name },
-              "publishing failed; events wait in the outbox",
-            );
-          }
-          break;
+    const claimed = await this.claim();
+    if (claimed.length === 0) return { published: 0, failed: false };
+    // Stop well before the lease runs out, so no other relay takes rows over while we publish.
+    const stopAt = Date.now() + this.opts.leaseMs / 2;
+    const done: number[] = [];
+    let failure: { id: number; error: unknown } | undefined;
+    for (const row of claimed) {
+      if (Date.now() > stopAt) break;
+      try {
+        await this.opts.transport.publish({
+          topic: row.topic,
+          partitionKey: row.partition_key,
+          event: toCloudEvent(row.payload),
+        });
+        done.push(Number(row.id));
+        this.published.inc({ topic: row.topic });
+      } catch (error) {
+        failure = { id: Number(row.id), error };
+        this.failures.inc();
+        if (this.failuresInARow === 0) {
+          this.opts.log.warn(
+            { err: error, transport: this.opts.transport.name },
+            "publishing failed; events wait in the outbox",
+          );
         }
+        // Later events (of this user, and so of the batch) must not overtake the failed one.
+        break;
       }
+    }
+    await this.settle(
+      claimed.map((row) => Number(row.id)),
+      done,
+      failure,
+    );
+    return { published: done.length, failed: failure !== undefined };
+  }
+
+  /**
+   * Leases the next pending rows, in id order, of users none of whose pending rows is leased by
+   * another relay (a lease past `leased_until` counts as free: its relay died). The per-user
+   * advisory lock, held only while claiming, keeps two relays from claiming one user's rows at
+   * once; the second statement runs after the locks are taken, so it sees every committed claim.
+   */
+  private async claim(): Promise<ClaimedRow[]> {
+    const { batchSize, leaseMs } = this.opts;
+    const rows = await this.opts.database.db.transaction().execute(async (tx) => {
+      const users = await sql<{ partition_key: string }>`
+        SELECT partition_key FROM (
+          SELECT partition_key, min(id) AS first FROM outbox
+          WHERE published_at IS NULL
+          GROUP BY partition_key
+          HAVING bool_and(leased_until IS NULL OR leased_until < now())
+          ORDER BY first
+          LIMIT ${batchSize}
+        ) candidates
+        WHERE pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(partition_key))`.execute(tx);
+      const keys = users.rows.map((r) => r.partition_key);
+      if (keys.length === 0) return [];
+      const claimed = await sql<ClaimedRow>`
+        UPDATE outbox SET lease_owner = ${this.owner},
+          leased_until = now() + ${leaseMs} * interval '1 millisecond'
+        WHERE published_at IS NULL AND id IN (
+          SELECT id FROM outbox
+          WHERE published_at IS NULL AND partition_key = any(${keys})
+            AND partition_key NOT IN (
+              SELECT partition_key FROM outbox
+              WHERE published_at IS NULL AND partition_key = any(${keys}) AND leased_until >= now())
+          ORDER BY id
+          LIMIT ${batchSize})
+        RETURNING id, topic, partition_key, payload`.execute(tx);
+      return claimed.rows;
+    });
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Marks what went out as published, records the failure, and gives back the rest of the lease. */
+  private async settle(
+    claimed: number[],
+    done: number[],
+    failure: { id: number; error: unknown } | undefined,
+  ): Promise<void> {
+    await this.opts.database.db.transaction().execute(async (tx) => {
       if (done.length > 0) {
         await tx
           .updateTable("outbox")
-          .set((eb) => ({ published_at: sql`now()`, attempts: eb("attempts", "+", 1), last_error: null }))
+          .set((eb) => ({
+            published_at: sql`now()`,
+            attempts: eb("attempts", "+", 1),
+            last_error: null,
+            lease_owner: null,
+            leased_until: null,
+          }))
           .where("id", "=", sql<number>`any(${done})`)
           .execute();
       }
-      return { published: done.length, failed };
+      if (failure) {
+        await tx
+          .updateTable("outbox")
+          .set((eb) => ({
+            attempts: eb("attempts", "+", 1),
+            last_error: String((failure.error as Error)?.message ?? failure.error).slice(0, 1000),
+          }))
+          .where("id", "=", failure.id)
+          .where("lease_owner", "=", this.owner)
+          .execute();
+      }
+      const rest = claimed.filter((id) => !done.includes(id));
+      if (rest.length > 0) {
+        // Only our own lease: if it ran out and another relay took the rows, they are its now.
+        await tx
+          .updateTable("outbox")
+          .set({ lease_owner: null, leased_until: null })
+          .where("id", "=", sql<number>`any(${rest})`)
+          .where("lease_owner", "=", this.owner)
+          .where("published_at", "is", null)
+          .execute();
+      }
     });
   }
 

@@ -6,8 +6,8 @@ export type NextRound = "again" | { sleepMs: number; wakeable?: boolean };
 /**
  * A background loop that runs rounds of work, woken early by NOTIFY on a channel (or by
  * requestWake) and stopped between rounds. A wake-up that arrives during a round makes the next
- * sleep return at once, so no notification is missed. The outbox relay, the notification
- * delivery worker and the embedded outbox consumer each run one.
+ * sleep return at once, so no notification is missed. The outbox relay and the
+ * notification delivery worker each run one.
  */
 export class WakeableLoop {
   private running = false;

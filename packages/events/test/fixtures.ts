@@ -32,3 +32,13 @@ export function recordingTransport() {
 export function taskSnapshot(userId: string, id: number) {
   return sampleTask(userId, id, { title: `task ${id}` });
 }
+
+/** Outbox rows not yet published. */
+export async function pendingCount(database: DatabaseHandle): Promise<number> {
+  const rows = await database.db
+    .selectFrom("outbox")
+    .select("id")
+    .where("published_at", "is", null)
+    .execute();
+  return rows.length;
+}

@@ -4,7 +4,7 @@ import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry } from "@todo/server";
 import { recordEvent } from "../src/outbox-writer.ts";
 import { OutboxRelay } from "../src/relay.ts";
-import { createUser, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
+import { createUser, pendingCount, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
 
 async function writeEvents(
   database: Awaited<ReturnType<typeof openTestDatabase>>,
@@ -40,12 +40,7 @@ test("the relay publishes outbox rows as CloudEvents keyed by user, and marks th
   assert.equal(first.event.specversion, "1.0");
   assert.equal(first.event.type, "task.created");
   assert.equal(first.event.id, first.event.data.event_id);
-  const pending = await database.db
-    .selectFrom("outbox")
-    .select("id")
-    .where("published_at", "is", null)
-    .execute();
-  assert.equal(pending.length, 0);
+  assert.equal(await pendingCount(database), 0);
   assert.equal(await relay.drain(), 0, "nothing is published twice");
 });
 

@@ -8,7 +8,6 @@ export {
 } from "./config.ts";
 export { backoffMs, DeliveryWorker, type RetryPolicy } from "./delivery-worker.ts";
 export { isPublicAddress, type Resolver } from "./network-guard.ts";
-export { OutboxConsumer, type OutboxConsumerOptions } from "./outbox-consumer.ts";
 export { DEFAULT_PREFERENCES } from "./preferences.ts";
 export {
   CONSUMER_NAME,

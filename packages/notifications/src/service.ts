@@ -1,15 +1,7 @@
 import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
-import type { DaprSubscription } from "@todo/dapr";
 import type { DatabaseHandle } from "@todo/db";
-import { type ConsumeResult, consumeEvent, type StateStore } from "@todo/events";
-import {
-  Counter,
-  type Log,
-  type ReadinessCheck,
-  type Registry,
-  type RoutesPlugin,
-  silentLog,
-} from "@todo/server";
+import { type ConsumeResult, type StateStore, type Subscription, subscriptionConsumer } from "@todo/events";
+import { type Log, type ReadinessCheck, type Registry, type RoutesPlugin, silentLog } from "@todo/server";
 import { sql } from "kysely";
 import { createEmailChannel } from "./channels/email.ts";
 import type { ChannelProvider } from "./channels/provider.ts";
@@ -19,7 +11,6 @@ import type { NotificationConfig } from "./config.ts";
 import { DeliveryWorker, type RetryPolicy } from "./delivery-worker.ts";
 import { notifyForEvent } from "./event-handler.ts";
 import { type NetworkPolicy, type Resolver, systemResolver } from "./network-guard.ts";
-import { OutboxConsumer } from "./outbox-consumer.ts";
 import { notificationRoutes, publicNotificationRoutes } from "./routes.ts";
 
 export const CONSUMER_NAME = "notification-service";
@@ -35,18 +26,13 @@ export interface NotificationServiceDeps {
   /** DNS for webhook and push URLs; tests pass their own. */
   resolve?: Resolver;
   retry?: Partial<RetryPolicy>;
-  /**
-   * Embedded mode: take events straight from the outbox (see OutboxConsumer) while running. The
-   * distributed mode leaves this off: Dapr calls the subscriptions' routes.
-   */
-  consumeFromOutbox?: boolean | { pollIntervalMs?: number };
   worker?: { pollIntervalMs?: number; concurrency?: number; leaseMs?: number };
 }
 
 /**
- * The notification service's parts, to be hosted by either mode: the event handler and its Dapr
- * subscriptions, the user-facing routes as a backend plugin, and the delivery worker. Creating it
- * starts nothing; start() runs the worker.
+ * The notification service's parts, to be hosted by either mode: its event subscription (as data;
+ * the host picks the driver), the user-facing routes as a backend plugin, and the delivery worker.
+ * Creating it starts nothing; start() runs the worker.
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
   const given = deps.log ?? silentLog;
@@ -67,14 +53,6 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     createPushChannel({ db, vapid: deps.config.push, network, timeoutMs }),
     createWebhookChannel({ db, network, timeoutMs }),
   ];
-  const consumed =
-    (deps.registry.getSingleMetric("events_consumed_total") as Counter<"consumer" | "outcome"> | undefined) ??
-    new Counter({
-      name: "events_consumed_total",
-      help: "Events handled by consumers, by outcome (success, duplicate, retry, drop)",
-      labelNames: ["consumer", "outcome"],
-      registers: [deps.registry],
-    });
   const worker = new DeliveryWorker({
     database: deps.database,
     providers,
@@ -101,21 +79,16 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     },
   ];
 
-  const handle = (body: unknown): Promise<ConsumeResult> =>
-    consumeEvent({ db, log, consumed }, CONSUMER_NAME, body, (event, tx) =>
-      notifyForEvent(providers, event, tx),
-    );
-
-  const outboxConsumer = deps.consumeFromOutbox
-    ? new OutboxConsumer({
-        database: deps.database,
-        consumer: CONSUMER_NAME,
-        topics: [TASK_EVENTS_TOPIC, NOTIFICATION_EVENTS_TOPIC],
-        handle,
-        log,
-        ...(typeof deps.consumeFromOutbox === "object" ? deps.consumeFromOutbox : {}),
-      })
-    : undefined;
+  const subscription: Subscription = {
+    name: CONSUMER_NAME,
+    topics: [TASK_EVENTS_TOPIC, NOTIFICATION_EVENTS_TOPIC],
+    handle: (event, tx) => notifyForEvent(providers, event, tx),
+  };
+  const handle: (delivery: unknown) => Promise<ConsumeResult> = subscriptionConsumer(subscription, {
+    db,
+    log,
+    registry: deps.registry,
+  });
 
   const plugin: Required<RoutesPlugin> = {
     userRoutes: (scope) =>
@@ -140,42 +113,21 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   };
 
   return {
+    /** One delivery through the subscription's idempotent consumer, as either driver hands it. */
     handle,
-    /**
-     * Programmatic subscriptions (GET /dapr/subscribe). Since Dapr 1.18 they replace the chart's
-     * declarative ones, so they carry the dead-letter topics themselves.
-     */
-    subscriptions(pubsubName = "task-pubsub"): DaprSubscription[] {
-      return [
-        {
-          pubsubName,
-          topic: TASK_EVENTS_TOPIC,
-          route: "/task-events",
-          deadLetterTopic: "task-events-dlq",
-          handle,
-        },
-        {
-          pubsubName,
-          topic: NOTIFICATION_EVENTS_TOPIC,
-          route: "/notification-events",
-          deadLetterTopic: "notification-events-dlq",
-          handle,
-        },
-      ];
-    },
+    /** What this service consumes; the composition root picks the driver that delivers to it. */
+    subscriptions: [subscription] as readonly Subscription[],
     plugin,
     readiness,
     worker,
-    /** Says which channels are off, then starts the delivery worker (and the outbox consumer). */
+    /** Says which channels are off, then starts the delivery worker. */
     async start(): Promise<void> {
       for (const provider of providers) {
         if (provider.disabledReason) log.info({ channel: provider.channel }, provider.disabledReason);
       }
       await worker.start();
-      await outboxConsumer?.start();
     },
     async stop(): Promise<void> {
-      await outboxConsumer?.stop();
       await worker.stop();
       await Promise.all(providers.map((p) => p.close?.()));
     },

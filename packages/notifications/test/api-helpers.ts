@@ -1,11 +1,11 @@
 import type { TestContext } from "node:test";
 import { buildBackend } from "@todo/api";
-import { OutboxFeed } from "@todo/events";
+import { createOutboxDriver, OutboxFeed } from "@todo/events";
 import { createRegistry } from "@todo/server";
 import type { FastifyServerOptions } from "fastify";
 import webpush from "web-push";
 import type { NotificationServiceDeps } from "../src/service.ts";
-import { fixedResolver, openService, testConfig } from "./helpers.ts";
+import { fixedResolver, openService, quietLog, testConfig } from "./helpers.ts";
 
 export interface Reply {
   status: number;
@@ -80,7 +80,20 @@ export async function buildApi(
     return { token: reply.body.token as string, userId: reply.body.user.id as string, email };
   }
 
-  return { ...opened, backend, baseUrl, request, signUp };
+  /** Runs events as the embedded mode does: the outbox driver into the subscriptions, and the worker. */
+  async function startPipeline(): Promise<void> {
+    const relay = createOutboxDriver({
+      database: opened.database,
+      subscriptions: opened.service.subscriptions,
+      log: quietLog,
+      registry: createRegistry("test"),
+    });
+    opened.onClose(() => relay.stop());
+    await relay.start();
+    await opened.service.start();
+  }
+
+  return { ...opened, backend, baseUrl, request, signUp, startPipeline };
 }
 
 export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {

@@ -1,28 +1,16 @@
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
-import { createInProcessBus, OutboxRelay } from "@todo/events";
-import { createRegistry } from "@todo/server";
 import { assertProblem, buildApi } from "./api-helpers.ts";
-import { fixedResolver, quietLog, testConfig, waitFor } from "./helpers.ts";
+import { fixedResolver, testConfig, waitFor } from "./helpers.ts";
 
 // The whole API as `npm start` composes it (backend, notification routes, events consumed from the
-// outbox), driven the way real clients drive it: two tabs, double clicks, retries.
+// outbox driver), driven the way real clients drive it: two tabs, double clicks, retries.
 async function setUp(t: TestContext) {
   const api = await buildApi(t, {
     config: testConfig({ webhooks: { allowPrivateNetworks: false, timeoutMs: 1000 } }),
     resolve: fixedResolver("93.184.216.34"),
-    consumeFromOutbox: { pollIntervalMs: 100 },
   });
-  const bus = createInProcessBus();
-  const relay = new OutboxRelay({
-    registry: createRegistry("test"),
-    database: api.database,
-    transport: bus.transport,
-    log: quietLog,
-  });
-  api.onClose(() => relay.stop());
-  await relay.start();
-  await api.service.start();
+  await api.startPipeline();
   const user = await api.signUp("Ada");
   const base = `/api/${user.userId}`;
   const send = (

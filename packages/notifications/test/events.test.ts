@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { registerDaprSubscriptions } from "@todo/dapr";
+import { daprSubscriptionsFor, registerDaprSubscriptions } from "@todo/dapr";
+import { createRegistry } from "@todo/server";
 import Fastify from "fastify";
 import { updatePreferences } from "../src/preferences.ts";
 import { createWebhook } from "../src/webhooks.ts";
@@ -9,6 +10,7 @@ import {
   createUser,
   fixedResolver,
   openService,
+  quietLog,
   sendEvent,
   startReceiver,
   taskEvent,
@@ -151,11 +153,19 @@ test("malformed events are dropped, unknown event types are acknowledged, events
 });
 
 test("Dapr subscriptions carry their dead-letter topics; the routes answer with an explicit status", async (t) => {
-  const { database, service } = await openService(t);
+  const { db, database, service } = await openService(t);
   const user = await createUser(database);
   const app = Fastify();
   t.after(() => app.close());
-  registerDaprSubscriptions(app, service.subscriptions());
+  registerDaprSubscriptions(
+    app,
+    daprSubscriptionsFor(service.subscriptions, {
+      pubsubName: "task-pubsub",
+      db,
+      log: quietLog,
+      registry: createRegistry("test"),
+    }),
+  );
   const listed = await app.inject({ method: "GET", url: "/dapr/subscribe" });
   assert.deepEqual(listed.json(), [
     {

@@ -147,9 +147,14 @@ export interface ReceivedRequest {
   at: number;
 }
 
+/** What the peers below need to be closed with: a test, or a suite's after-hook list. */
+export interface Closes {
+  after(fn: () => unknown): void;
+}
+
 /** A loopback HTTP server that records requests and answers as `respond` says (default 200). */
 export async function startReceiver(
-  t: TestContext,
+  t: Closes,
   respond: (
     request: ReceivedRequest,
     index: number,
@@ -197,7 +202,7 @@ export interface ReceivedMail {
 }
 
 /** A real SMTP server on loopback (the smtp-server package); mails are parsed with mailparser. */
-export async function startSmtpServer(t: TestContext) {
+export async function startSmtpServer(t: Closes) {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     disabledCommands: ["AUTH", "STARTTLS"],
