@@ -106,6 +106,13 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** Per aggregate ("task/<id>", or "user/<id>" for events without a task): the last event's sequence. */
+export interface EventSequencesTable {
+  aggregate: string;
+  user_id: string;
+  last_sequence: ColumnType<number, number, number>;
+}
+
 export interface ProcessedEventsTable {
   consumer: string;
   event_id: string;
@@ -209,6 +216,7 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   task_reminders: TaskRemindersTable;
   outbox: OutboxTable;
+  event_sequences: EventSequencesTable;
   processed_events: ProcessedEventsTable;
   dead_letters: DeadLettersTable;
   users: UsersTable;
