@@ -25,14 +25,10 @@ export type EventSource = z.infer<typeof EventSource>;
  * per task can drop an older event arriving late (a retried webhook, a redelivery). Events
  * written before numbering began carry none.
  */
-export const EventSequence = z
-  .number()
-  .int()
-  .min(1)
-  .meta({
-    description:
-      "Per-aggregate order: rises with each event of the task (or of the user, without a task), in commit order",
-  });
+export const EventSequence = z.number().int().min(1).meta({
+  description:
+    "Per-aggregate order: rises with each event of the task (or of the user, without a task), in commit order",
+});
 
 // The seed's fields (event_type, task_id, user_id, timestamp, data, source) plus event_id and
 // schema_version. Objects are loose: consumers ignore fields they do not know.
