@@ -13,5 +13,13 @@ export {
   reminderWindowOpen,
 } from "./reminders.ts";
 export * from "./tags.ts";
-export { assembleTasks, loadTask, selectTasksWithPriority, type TaskRow, toTask } from "./task-snapshot.ts";
+export {
+  type FilteredTasks,
+  filterTasks,
+  listTasksJson,
+  pageOfTasks,
+  type TaskOrder,
+  taskOrder,
+} from "./task-list.ts";
+export { loadTask, selectTasksWithPriority, type TaskRow, tagsJson, taskJson } from "./task-snapshot.ts";
 export * from "./tasks.ts";
