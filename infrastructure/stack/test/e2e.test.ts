@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { sampleTask } from "@todo/contracts/testing";
 import { openDatabase } from "@todo/db";
 import { sql } from "kysely";
 import {
@@ -250,4 +251,77 @@ test("state saved and read through the Dapr state API lands in Redis", async () 
     attempts: 2,
     status: "delivered",
   });
+});
+
+/** A task.created payload as our producers write it, for a user of the test's own. */
+function taskCreatedPayload(userId: string, taskId: number) {
+  return {
+    event_id: crypto.randomUUID(),
+    schema_version: 1,
+    event_type: "task.created",
+    task_id: taskId,
+    user_id: userId,
+    timestamp: new Date().toISOString(),
+    source: "backend",
+    sequence: 1,
+    data: { task: sampleTask(userId, taskId, { title: `published by hand ${taskId}` }) },
+  };
+}
+
+test("a raw message (metadata.rawPayload=true) published through daprd has its one effect", async () => {
+  const userId = crypto.randomUUID();
+  const payload = taskCreatedPayload(userId, 900_001);
+  const sidecar = `http://127.0.0.1:${daprPort("backend")}`;
+  const response = await fetch(
+    `${sidecar}/v1.0/publish/task-pubsub/task-events?metadata.rawPayload=true&metadata.partitionKey=${userId}`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) },
+  );
+  assert.equal(response.status, 204, await response.text());
+  await waitUntil(async () => (await effectsFor(userId)).length === 1, "the raw message's effect");
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(
+    (await effectsFor(userId)).map((e) => e.event_id),
+    [payload.event_id],
+  );
+});
+
+test("a bulk publish (/v1.0-alpha1/publish/bulk) through daprd: each entry has its one effect", async () => {
+  const userId = crypto.randomUUID();
+  const [plain, ourCloudEvent] = [taskCreatedPayload(userId, 900_002), taskCreatedPayload(userId, 900_003)];
+  const sidecar = `http://127.0.0.1:${daprPort("backend")}`;
+  const response = await fetch(
+    `${sidecar}/v1.0-alpha1/publish/bulk/task-pubsub/task-events?metadata.partitionKey=${userId}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        // Wrapped in a CloudEvent by the sidecar…
+        { entryId: "plain", event: plain, contentType: "application/json" },
+        // …or sent as the CloudEvent we made, as the relay publishes.
+        {
+          entryId: "cloudevent",
+          event: {
+            specversion: "1.0",
+            id: ourCloudEvent.event_id,
+            source: "backend",
+            type: "task.created",
+            time: ourCloudEvent.timestamp,
+            datacontenttype: "application/json",
+            data: ourCloudEvent,
+          },
+          contentType: "application/cloudevents+json",
+        },
+      ]),
+    },
+  );
+  assert.ok(
+    response.status === 200 || response.status === 204,
+    `${response.status} ${await response.text()}`,
+  );
+  await waitUntil(async () => (await effectsFor(userId)).length === 2, "both entries' effects");
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(
+    (await effectsFor(userId)).map((e) => e.event_id).sort(),
+    [plain.event_id, ourCloudEvent.event_id].sort(),
+  );
 });

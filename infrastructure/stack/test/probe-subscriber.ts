@@ -19,23 +19,32 @@ const log: Log = {
   error: (o: object, m: string) => app.log.error(o, m),
 };
 
+// The delivery as the sidecar sent it (the route hands the handler only the payload inside).
+app.addHook("preHandler", async (request) => {
+  if (request.url !== "/task-events" || !Buffer.isBuffer(request.body)) return;
+  const text = request.body.toString("utf8");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text; // a raw message that is not JSON: kept as a string
+  }
+  await sql`INSERT INTO stack_probe_deliveries (body) VALUES (${JSON.stringify(body)})`.execute(database.db);
+});
+
 registerDaprSubscriptions(app, [
   {
     pubsubName: "task-pubsub",
     topic: "task-events",
     route: "/task-events",
     deadLetterTopic: "task-events-dlq",
-    handle: async (body) => {
-      await sql`INSERT INTO stack_probe_deliveries (body) VALUES (${JSON.stringify(body)})`.execute(
-        database.db,
-      );
-      return consumeEvent({ db: database.db, log }, "stack-probe", body, async (event, tx) => {
+    handle: (payload) =>
+      consumeEvent({ db: database.db, log }, "stack-probe", payload, async (event, tx) => {
         await sql`INSERT INTO stack_probe_effects (event_id, event_type, task_id, user_id, source)
           VALUES (${event.event_id}, ${event.event_type}, ${event.task_id}, ${event.user_id}, ${event.source})`.execute(
           tx,
         );
-      });
-    },
+      }),
   },
 ]);
 app.get("/healthz", async () => ({ status: "ok" }));

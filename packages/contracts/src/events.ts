@@ -18,6 +18,18 @@ export type TaskEventType = z.infer<typeof TaskEventType>;
 export const EventSource = z.enum(["backend", "recurring-task-service", "notification-service"]);
 export type EventSource = z.infer<typeof EventSource>;
 
+/**
+ * The event's place within its aggregate: the task it names (task_id), or its user when it names
+ * none. Assigned by the transaction that writes the event, it rises with every event of the
+ * aggregate in commit order (not always by one), so a receiver that keeps the highest number seen
+ * per task can drop an older event arriving late (a retried webhook, a redelivery). Events
+ * written before numbering began carry none.
+ */
+export const EventSequence = z.number().int().min(1).meta({
+  description:
+    "Per-aggregate order: rises with each event of the task (or of the user, without a task), in commit order",
+});
+
 // The seed's fields (event_type, task_id, user_id, timestamp, data, source) plus event_id and
 // schema_version. Objects are loose: consumers ignore fields they do not know.
 const envelope = {
@@ -26,6 +38,7 @@ const envelope = {
   user_id: z.string(),
   timestamp: z.iso.datetime({ offset: true }),
   source: EventSource,
+  sequence: EventSequence.optional(),
 };
 
 /** A task in an event; events written before tasks had versions carry none. */

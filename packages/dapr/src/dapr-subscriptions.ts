@@ -1,5 +1,6 @@
 import type { ConsumeResult } from "@todo/events";
 import type { FastifyInstance } from "fastify";
+import { answerDaprDelivery, readDaprDelivery } from "./dapr-delivery.ts";
 
 export interface DaprSubscription {
   pubsubName: string;
@@ -7,24 +8,17 @@ export interface DaprSubscription {
   /** The app route Dapr posts events to, e.g. /task-events. */
   route: string;
   deadLetterTopic?: string;
-  handle: (body: unknown) => Promise<ConsumeResult>;
+  /** Called with each event payload read from a delivery (readDaprDelivery), in order. */
+  handle: (payload: unknown) => Promise<ConsumeResult>;
 }
 
 /**
  * Serves Dapr's app callbacks on the app's own Fastify instance (not the SDK's DaprServer):
- * GET /dapr/subscribe lists the subscriptions, and each route answers with an explicit status,
- * since a thrown error may be taken as success.
+ * GET /dapr/subscribe lists the subscriptions, and each route reads every delivery shape
+ * (readDaprDelivery) and answers with an explicit status per message, since a thrown error may be
+ * taken as success.
  */
 export function registerDaprSubscriptions(app: FastifyInstance, subscriptions: DaprSubscription[]): void {
-  if (!app.hasContentTypeParser("application/cloudevents+json")) {
-    app.addContentTypeParser("application/cloudevents+json", { parseAs: "string" }, (_req, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
-  }
   app.get("/dapr/subscribe", { schema: { hide: true } }, async () =>
     subscriptions.map((s) => ({
       pubsubname: s.pubsubName,
@@ -33,10 +27,24 @@ export function registerDaprSubscriptions(app: FastifyInstance, subscriptions: D
       ...(s.deadLetterTopic ? { deadLetterTopic: s.deadLetterTopic } : {}),
     })),
   );
-  for (const subscription of subscriptions) {
-    app.post(subscription.route, { schema: { hide: true } }, async (request) => {
-      const result = await subscription.handle(request.body);
-      return { status: result.outcome };
-    });
-  }
+  // Every body Dapr may send reaches the route as bytes (any content type, none, or empty), to be
+  // read by readDaprDelivery; the parsers are replaced only inside this scope.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: DELIVERY_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+    for (const subscription of subscriptions) {
+      scope.post(subscription.route, { schema: { hide: true } }, async (request) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const delivery = readDaprDelivery(request.headers["content-type"], body);
+        return answerDaprDelivery(delivery, subscription.handle, request.log);
+      });
+    }
+  });
 }
+
+/** Bulk deliveries hold many events: room for Dapr's own 4 MiB default request size, and more. */
+const DELIVERY_BODY_LIMIT = 16 * 1024 * 1024;

@@ -72,7 +72,7 @@ test("a sidecar error is a thrown failure, not a silent success", async (t) => {
   );
 });
 
-test("programmatic subscriptions: /dapr/subscribe lists them with dead-letter topics; routes answer explicit statuses", async (t) => {
+test("programmatic subscriptions: /dapr/subscribe lists them with dead-letter topics; routes hand the payload over and answer explicit statuses", async (t) => {
   const app = Fastify();
   t.after(() => app.close());
   const seen: unknown[] = [];
@@ -85,7 +85,7 @@ test("programmatic subscriptions: /dapr/subscribe lists them with dead-letter to
       handle: async (body) => {
         seen.push(body);
         return {
-          outcome: (body as { data?: { task_id?: number } }).data?.task_id === 7 ? "SUCCESS" : "RETRY",
+          outcome: (body as { task_id?: number }).task_id === 7 ? "SUCCESS" : "RETRY",
         };
       },
     },

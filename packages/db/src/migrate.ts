@@ -8,6 +8,7 @@ import * as schedules from "./migrations/0005-schedules.ts";
 import * as clientTrust from "./migrations/0006-client-trust.ts";
 import * as seriesIntent from "./migrations/0007-series-intent.ts";
 import * as relayLease from "./migrations/0008-relay-lease.ts";
+import * as eventSequences from "./migrations/0009-event-sequences.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "0006-client-trust": clientTrust,
   "0007-series-intent": seriesIntent,
   "0008-relay-lease": relayLease,
+  "0009-event-sequences": eventSequences,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -109,6 +109,13 @@ export interface OutboxTable {
   leased_until: NullableTimestamp;
 }
 
+/** Per aggregate ("task/<id>", or "user/<id>" for events without a task): the last event's sequence. */
+export interface EventSequencesTable {
+  aggregate: string;
+  user_id: string;
+  last_sequence: ColumnType<number, number, number>;
+}
+
 export interface ProcessedEventsTable {
   consumer: string;
   event_id: string;
@@ -212,6 +219,7 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   task_reminders: TaskRemindersTable;
   outbox: OutboxTable;
+  event_sequences: EventSequencesTable;
   processed_events: ProcessedEventsTable;
   dead_letters: DeadLettersTable;
   users: UsersTable;

@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { type DomainEvent, type EventSource, SCHEMA_VERSION, topicOf } from "@todo/contracts";
-import type { Executor } from "@todo/db";
+import { type Executor, withTransaction } from "@todo/db";
+import { assignSequences } from "./event-sequence.ts";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewEvent = DistributiveOmit<
   DomainEvent,
-  "event_id" | "schema_version" | "timestamp" | "source"
+  "event_id" | "schema_version" | "timestamp" | "source" | "sequence"
 > & {
   source?: EventSource;
 };
 
 /**
  * Writes an event to the outbox. Call it with the transaction that makes the change, so the
- * change and its event commit together or not at all.
+ * change and its event commit together or not at all. The event gets its `sequence` within its
+ * aggregate there too (assignSequences).
  */
 export async function recordEvent(db: Executor, event: NewEvent, now = new Date()): Promise<DomainEvent> {
   return (await recordEvents(db, [event], now))[0]!;
@@ -29,27 +31,33 @@ export async function recordEvents(
   now = new Date(),
 ): Promise<DomainEvent[]> {
   if (events.length === 0) return [];
-  const payloads = events.map(
-    (event) =>
-      ({
-        ...event,
-        event_id: randomUUID(),
-        schema_version: SCHEMA_VERSION,
-        timestamp: now.toISOString(),
-        source: event.source ?? "backend",
-      }) as DomainEvent,
-  );
-  await db
-    .insertInto("outbox")
-    .values(
-      payloads.map((payload) => ({
-        event_id: payload.event_id,
-        topic: topicOf(payload.event_type),
-        event_type: payload.event_type,
-        partition_key: payload.user_id,
-        payload: JSON.stringify(payload),
-      })),
-    )
-    .execute();
-  return payloads;
+  // In a transaction of its own when the caller has none: the numbers and the rows commit together.
+  return withTransaction(db, async (tx) => {
+    // (NewEvent's Omit over loose objects hides the named fields from the compiler; they are there.)
+    const sequences = await assignSequences(tx, events as { task_id: number | null; user_id: string }[]);
+    const payloads = events.map(
+      (event, i) =>
+        ({
+          ...event,
+          event_id: randomUUID(),
+          schema_version: SCHEMA_VERSION,
+          timestamp: now.toISOString(),
+          source: event.source ?? "backend",
+          sequence: sequences[i]!,
+        }) as DomainEvent,
+    );
+    await tx
+      .insertInto("outbox")
+      .values(
+        payloads.map((payload) => ({
+          event_id: payload.event_id,
+          topic: topicOf(payload.event_type),
+          event_type: payload.event_type,
+          partition_key: payload.user_id,
+          payload: JSON.stringify(payload),
+        })),
+      )
+      .execute();
+    return payloads;
+  });
 }

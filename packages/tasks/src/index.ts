@@ -22,5 +22,13 @@ export {
 } from "./reminders.ts";
 export { createScheduler, type Scheduler, type TickSummary } from "./scheduler.ts";
 export * from "./tags.ts";
-export { assembleTasks, loadTask, selectTasksWithPriority, type TaskRow, toTask } from "./task-snapshot.ts";
+export {
+  type FilteredTasks,
+  filterTasks,
+  listTasksJson,
+  pageOfTasks,
+  type TaskOrder,
+  taskOrder,
+} from "./task-list.ts";
+export { loadTask, selectTasksWithPriority, type TaskRow, tagsJson, taskJson } from "./task-snapshot.ts";
 export * from "./tasks.ts";

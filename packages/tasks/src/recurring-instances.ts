@@ -5,7 +5,7 @@ import { nextAfterCompletion, nextOccurrence } from "@todo/recurrence";
 import { type Selectable, sql, type Transaction } from "kysely";
 import { ruleOf } from "./recurring-tasks.ts";
 import { nextReminderAt } from "./reminders.ts";
-import { toTask } from "./task-snapshot.ts";
+import { tagsJson, taskJson } from "./task-snapshot.ts";
 
 export interface RecurringOccurrence {
   template: Selectable<RecurringTasksTable>;
@@ -36,7 +36,7 @@ export async function createRecurringInstances(
   now = new Date(),
 ): Promise<(RecurringOccurrence & { task: Task })[]> {
   if (items.length === 0) return [];
-  // Insert and read back with their priorities in one statement; a new instance has no tags yet.
+  // Inserted and read back in the task's shape in one statement; a new instance has no tags yet.
   const rows = await tx
     .with("t", (db) =>
       db
@@ -66,20 +66,14 @@ export async function createRecurringInstances(
     )
     .selectFrom("t")
     .innerJoin("priorities as p", "p.id", "t.priority_id")
-    .selectAll("t")
-    .select(["p.id as p_id", "p.name as p_name", "p.level as p_level", "p.color as p_color"])
+    .select(["t.recurring_task_id", "t.occurrence_at", taskJson(tagsJson([])).as("task")])
     .execute();
   if (rows.length === 0) return [];
   const byKey = new Map(rows.map((row) => [`${row.recurring_task_id}/${row.occurrence_at!.getTime()}`, row]));
   const created: (RecurringOccurrence & { task: Task })[] = [];
   for (const item of items) {
     const row = byKey.get(`${item.template.id}/${item.occurrence.getTime()}`);
-    if (!row) continue;
-    const { p_id, p_name, p_level, p_color, ...taskRow } = row;
-    created.push({
-      ...item,
-      task: toTask(taskRow, { id: p_id, name: p_name, level: p_level, color: p_color }, []),
-    });
+    if (row) created.push({ ...item, task: row.task });
   }
   await recordEvents(
     tx,

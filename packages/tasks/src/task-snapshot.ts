@@ -1,74 +1,55 @@
-import type { Priority, TagSummary, Task } from "@todo/contracts";
+import type { TagSummary, Task } from "@todo/contracts";
 import type { Executor, TasksTable } from "@todo/db";
-import { type Selectable, sql } from "kysely";
+import { type RawBuilder, type Selectable, sql } from "kysely";
 
 export type TaskRow = Selectable<TasksTable>;
-type PriorityRow = { p_id: number; p_name: string; p_level: number; p_color: string };
 
-/** The task as the API and the events show it: with its priority and its tags. */
-export function toTask(row: TaskRow, priority: Priority, tags: TagSummary[]): Task {
-  return {
-    id: row.id,
-    user_id: row.user_id,
-    title: row.title,
-    description: row.description,
-    completed: row.completed,
-    completed_at: row.completed_at?.toISOString() ?? null,
-    due_date: row.due_date?.toISOString() ?? null,
-    priority_id: row.priority_id,
-    priority,
-    tags,
-    recurring_task_id: row.recurring_task_id,
-    reminder_offsets_minutes: row.reminder_offsets_minutes,
-    version: row.version,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
+/** A timestamp column as JavaScript's toISOString writes it (UTC, milliseconds), or null. */
+export function isoTime(column: string): RawBuilder<string | null> {
+  return sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-export async function tagsByTask(db: Executor, taskIds: number[]): Promise<Map<number, TagSummary[]>> {
-  const byTask = new Map<number, TagSummary[]>();
-  if (taskIds.length === 0) return byTask;
-  const rows = await db
-    .selectFrom("task_tags as tt")
-    .innerJoin("tags as g", "g.id", "tt.tag_id")
-    .select(["tt.task_id", "g.id", "g.name", "g.color"])
-    .where("tt.task_id", "=", sql<number>`any(${taskIds})`)
-    .orderBy("g.name")
-    .execute();
-  for (const { task_id, ...tag } of rows) {
-    const list = byTask.get(task_id) ?? [];
-    list.push(tag);
-    byTask.set(task_id, list);
-  }
-  return byTask;
+/** The task's tags as the task shows them ([{id, name, color}] by name), read from task_tags. */
+const storedTags = sql`coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (
+  SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id) g),
+  '[]'::json)`;
+
+/**
+ * The one SQL expression of a task as the API and the events show it (the contracts' Task: its
+ * priority and its tags inside), as compact JSON, over a row `t` with the tasks table's columns
+ * joined with its priority `p`. Get, list and every insert or update RETURNING select it, so the
+ * shape is written once and built by the database.
+ *
+ * @param tags the tags' JSON: by default read from task_tags; a statement that inserts the task
+ *   cannot see the tag rows it writes, so it passes the tags it wrote (`tagsJson`)
+ */
+export function taskJson(tags: RawBuilder<unknown> = storedTags): RawBuilder<Task> {
+  return sql<Task>`(SELECT row_to_json(x) FROM (SELECT
+    t.id, t.user_id, t.title, t.description, t.completed,
+    ${isoTime("t.completed_at")} AS completed_at, ${isoTime("t.due_date")} AS due_date,
+    t.priority_id,
+    (SELECT row_to_json(pr) FROM (SELECT p.id, p.name, p.level, p.color) pr) AS priority,
+    ${tags} AS tags,
+    t.recurring_task_id, t.reminder_offsets_minutes, t.version,
+    ${isoTime("t.created_at")} AS created_at, ${isoTime("t.updated_at")} AS updated_at
+  ) x)`;
 }
 
-/** Turns joined task + priority rows into API tasks, loading the tags of all of them at once. */
-export async function assembleTasks(db: Executor, rows: (TaskRow & PriorityRow)[]): Promise<Task[]> {
-  const tags = await tagsByTask(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map(({ p_id, p_name, p_level, p_color, ...task }) =>
-    toTask(task, { id: p_id, name: p_name, level: p_level, color: p_color }, tags.get(task.id) ?? []),
-  );
+/** Tags known to the caller (ordered by name, as the task shows them) as taskJson's `tags`. */
+export function tagsJson(tags: TagSummary[]): RawBuilder<unknown> {
+  return sql`${JSON.stringify(tags.map(({ id, name, color }) => ({ id, name, color })))}::json`;
 }
 
+/** Tasks `t` joined with their priority `p`, the row source taskJson reads. */
 export function selectTasksWithPriority(db: Executor) {
-  return db
-    .selectFrom("tasks as t")
-    .innerJoin("priorities as p", "p.id", "t.priority_id")
-    .selectAll("t")
-    .select(["p.id as p_id", "p.name as p_name", "p.level as p_level", "p.color as p_color"]);
+  return db.selectFrom("tasks as t").innerJoin("priorities as p", "p.id", "t.priority_id");
 }
 
 export async function loadTask(db: Executor, userId: string, id: number): Promise<Task | undefined> {
   const row = await selectTasksWithPriority(db)
+    .select(taskJson().as("task"))
     .where("t.user_id", "=", userId)
     .where("t.id", "=", id)
     .executeTakeFirst();
-  if (!row) return undefined;
-  const [task] = await assembleTasks(db, [row]);
-  return task;
+  return row?.task;
 }
