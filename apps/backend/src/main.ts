@@ -1,22 +1,28 @@
-// The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
+// The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar, the
+// notification API by service invocation, credentials from the Dapr secret store.
 import { migrateToLatest, openDatabase } from "@todo/db";
 import {
-  createDaprStateStore,
   createDaprTransport,
+  environmentOrExit,
   OutboxFeed,
   OutboxRelay,
   outboxLagCheck,
   sidecarCheck,
 } from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notification-service";
+import { loadNotificationConfig } from "@todo/notification-service";
 import { closeOnSignals, createRegistry, listenOrExit, loadOrExit, serviceLogger } from "@todo/server";
 import { buildBackend } from "./app.ts";
 import { ConfigError, loadBackendConfig } from "./config.ts";
+import { notificationProxy } from "./notification-proxy.ts";
 import { verificationMailer } from "./verification-mail.ts";
 
 const startedAt = performance.now();
+const env = await environmentOrExit(process.env, {
+  required: ["DATABASE_URL", "BETTER_AUTH_SECRET"],
+  optional: ["SMTP_URL"],
+});
 const config = loadOrExit(() => {
-  const loaded = loadBackendConfig();
+  const loaded = loadBackendConfig(env);
   if (loaded.database.kind !== "postgres")
     throw new ConfigError("invalid configuration:\n  DATABASE_URL: required");
   if (!loaded.authSecret) throw new ConfigError("invalid configuration:\n  BETTER_AUTH_SECRET: required");
@@ -25,18 +31,12 @@ const config = loadOrExit(() => {
 
 const database = await openDatabase(config.database);
 if (config.migrateOnStart) await migrateToLatest(database.db);
-const notificationConfig = loadOrExit(() => loadNotificationConfig());
+const notificationConfig = loadOrExit(() => loadNotificationConfig(env));
 const sendVerificationMail = loadOrExit(() =>
   verificationMailer(config.requireEmailVerification, notificationConfig.email),
 );
 const registry = createRegistry("backend");
 const feed = new OutboxFeed(database);
-// The notification API's routes run here; its worker and subscriptions run in notification-service.
-const notifications = createNotificationService({
-  database,
-  stateStore: createDaprStateStore({ httpPort: config.dapr.httpPort, storeName: config.dapr.stateStoreName }),
-  config: notificationConfig,
-});
 const { app } = await buildBackend({
   database,
   feed,
@@ -50,7 +50,7 @@ const { app } = await buildBackend({
   trustProxy: config.trustProxy,
   maxActiveTemplates: config.maxActiveTemplates,
   plugins: [
-    notifications.plugin,
+    notificationProxy({ httpPort: config.dapr.httpPort, appId: config.dapr.notificationAppId }),
     { readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] },
   ],
 });

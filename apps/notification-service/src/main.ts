@@ -1,12 +1,13 @@
 // The notification service in the distributed mode: Dapr delivers task and notification events to
 // /task-events and /notification-events; the delivery worker sends e-mail, web push and webhooks;
-// notification.created events go out through the outbox and the sidecar. The user-facing routes
-// are served by the backend (it adds this service's plugin).
+// notification.created events go out through the outbox and the sidecar. The notification API is
+// served here too, to the backend only, by Dapr service invocation (see invoked-routes.ts).
 import { openDatabase } from "@todo/db";
 import {
   createDaprStateStore,
   createDaprTransport,
   databaseCheck,
+  environmentOrExit,
   OutboxRelay,
   outboxLagCheck,
   registerDaprSubscriptions,
@@ -21,10 +22,15 @@ import {
   serviceLogger,
 } from "@todo/server";
 import { loadServiceConfig } from "./config.ts";
+import { registerInvokedRoutes } from "./invoked-routes.ts";
 import { createNotificationService } from "./service.ts";
 
 const startedAt = performance.now();
-const config = loadOrExit(() => loadServiceConfig());
+const env = await environmentOrExit(process.env, {
+  required: ["DATABASE_URL"],
+  optional: ["SMTP_URL", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "APP_API_TOKEN"],
+});
+const config = loadOrExit(() => loadServiceConfig(env));
 
 const database = await openDatabase(config.database);
 const registry = createRegistry("notification-service");
@@ -52,6 +58,7 @@ const app = await createServer({
   ],
 });
 registerDaprSubscriptions(app, service.subscriptions(config.dapr.pubsubName));
+await registerInvokedRoutes(app, service.plugin, config.invocation);
 const relay = new OutboxRelay({
   database,
   transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),

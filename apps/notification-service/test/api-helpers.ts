@@ -5,6 +5,7 @@ import webpush from "web-push";
 import { buildBackend } from "../../backend/src/app.ts";
 import type { NotificationServiceDeps } from "../src/service.ts";
 import { fixedResolver, openService, testConfig } from "./helpers.ts";
+import { type InvokedService, startInvokedService } from "./invocation-helpers.ts";
 
 export interface Reply {
   status: number;
@@ -24,10 +25,20 @@ export async function buildApi(
   options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> & {
     /** The backend's logger options (off unless given). */
     logger?: FastifyServerOptions["logger"];
+    /**
+     * Distributed mode: the routes on the notification service's own server, reached from the
+     * backend by service invocation (see invocation-helpers.ts), instead of mounted in the backend.
+     */
+    invocation?: { callerAppId?: string };
   } = {},
 ) {
-  const { logger = false, ...serviceOptions } = options;
+  const { logger = false, invocation, ...serviceOptions } = options;
   const opened = await openService(t, serviceOptions);
+  let invoked: InvokedService | undefined;
+  if (invocation) {
+    invoked = await startInvokedService(opened.service.plugin, invocation);
+    opened.onClose(() => invoked?.close());
+  }
   const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
@@ -37,7 +48,7 @@ export async function buildApi(
     publicUrl: "http://localhost",
     signInLimitPerMinute: 1000,
     logger,
-    plugins: [opened.service.plugin],
+    plugins: [invoked ? invoked.proxy : opened.service.plugin],
   });
   opened.onClose(async () => {
     await backend.app.close();
@@ -49,9 +60,13 @@ export async function buildApi(
   async function request(
     method: string,
     path: string,
-    { token, body }: { token?: string; body?: unknown } = {},
+    {
+      token,
+      body,
+      headers: extra,
+    }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Reply> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {
@@ -78,7 +93,7 @@ export async function buildApi(
     return { token: reply.body.token as string, userId: reply.body.user.id as string, email };
   }
 
-  return { ...opened, backend, baseUrl, request, signUp };
+  return { ...opened, backend, baseUrl, request, signUp, invoked };
 }
 
 export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {

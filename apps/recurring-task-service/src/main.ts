@@ -1,7 +1,14 @@
 // The recurring-task service in the distributed mode: the Dapr cron binding posts to
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
 import { openDatabase } from "@todo/db";
-import { createDaprTransport, databaseCheck, OutboxRelay, outboxLagCheck, sidecarCheck } from "@todo/events";
+import {
+  createDaprTransport,
+  databaseCheck,
+  environmentOrExit,
+  OutboxRelay,
+  outboxLagCheck,
+  sidecarCheck,
+} from "@todo/events";
 import {
   closeOnSignals,
   createRegistry,
@@ -15,7 +22,8 @@ import { registerCronRoute } from "./cron-route.ts";
 import { createScheduler } from "./scheduler.ts";
 
 const startedAt = performance.now();
-const config = loadOrExit(() => loadRecurringConfig());
+const env = await environmentOrExit(process.env, { required: ["DATABASE_URL"] });
+const config = loadOrExit(() => loadRecurringConfig(env));
 const database = await openDatabase(config.database);
 const registry = createRegistry("recurring-task-service");
 const app = await createServer({

@@ -8,6 +8,22 @@ export {
   type Outcome,
   PermanentEventError,
 } from "./consumer.ts";
+export {
+  type InvokeProxyOptions,
+  type InvokeRoutes,
+  registerInvokeProxy,
+  requireDaprCaller,
+  type TrustedCallerOptions,
+  USER_ID_HEADER,
+} from "./dapr-invocation.ts";
+export {
+  environmentOrExit,
+  environmentWithSecrets,
+  readDaprSecrets,
+  type SecretKeys,
+  type SecretStoreSettings,
+  secretStoreSettings,
+} from "./dapr-secrets.ts";
 export { type DaprSubscription, registerDaprSubscriptions } from "./dapr-subscriptions.ts";
 export { createDaprTransport, type DaprTransportOptions } from "./dapr-transport.ts";
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
