@@ -1,20 +1,25 @@
 // The notification service through the real stack: a task completed through the backend reaches
 // notification-service through daprd → Kafka → daprd; its signed webhook goes out, and the
-// delivery's attempt history lands in Redis through the Dapr state API. Needs up.sh first.
+// delivery's attempt history lands in Redis through the Dapr state API. The notification API is
+// served by notification-service and reached through the backend by Dapr service invocation; every
+// service reads its credentials from the file secret store. Needs up.sh first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import {
   appPort,
   createRunDatabase,
+  credentialVariables,
   ports,
   type RunningApp,
+  readStackSecrets,
   redisGet,
-  startApp,
-  startSidecar,
+  startService,
   stopSidecar,
+  useStackSecrets,
   waitUntil,
 } from "./harness.ts";
 
@@ -33,22 +38,14 @@ const receiver = createServer((req, res) => {
 before(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const databaseUrl = await createRunDatabase();
+  useStackSecrets({ DATABASE_URL: databaseUrl });
   apps.push(
-    await startApp("backend", {
-      DATABASE_URL: databaseUrl,
-      BETTER_AUTH_SECRET: "stack-test-secret-stack-test-secret-0123",
+    await startService("backend", {
       AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000",
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
     }),
   );
-  await startSidecar("backend");
-  apps.push(
-    await startApp("notification-service", {
-      DATABASE_URL: databaseUrl,
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
-    }),
-  );
-  await startSidecar("notification-service");
+  apps.push(await startService("notification-service", { WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" }));
 });
 
 after(async () => {
@@ -137,4 +134,90 @@ test("a task completed through the backend becomes an in-app notification and a 
   assert.ok(keys.length > 0, "delivery history keys in Redis");
   const stored = JSON.parse(await redisGet(keys[0]!)) as { attempts: unknown[] };
   assert.ok(stored.attempts.length > 0);
+});
+
+async function signUp(name: string) {
+  const reply = (await fetch(`${backend}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: `${crypto.randomUUID()}@example.com`,
+      password: "correct horse battery",
+      name,
+    }),
+  }).then((r) => r.json())) as { token: string; user: { id: string } };
+  return {
+    id: reply.user.id,
+    headers: { "content-type": "application/json", authorization: `Bearer ${reply.token}` },
+  };
+}
+
+test("service invocation: preferences and webhooks through the backend's address, another user's ids refused", async () => {
+  const ada = await signUp("Ada");
+  const bob = await signUp("Bob");
+  const put = await fetch(`${backend}/api/${ada.id}/notification-preferences`, {
+    method: "PUT",
+    headers: ada.headers,
+    body: JSON.stringify({ preferences: { "task.created": { email: true } } }),
+  });
+  assert.equal(put.status, 200);
+  const prefs = (await fetch(`${backend}/api/${ada.id}/notification-preferences`, {
+    headers: ada.headers,
+  }).then((r) => r.json())) as { preferences: Record<string, { email: boolean }> };
+  assert.equal(prefs.preferences["task.created"]?.email, true);
+
+  const created = await fetch(`${backend}/api/${ada.id}/webhooks`, {
+    method: "POST",
+    headers: ada.headers,
+    body: JSON.stringify({ url: "http://127.0.0.1:9/ada", event_types: ["task.created"] }),
+  });
+  assert.equal(created.status, 201);
+  const hook = (await created.json()) as { id: number };
+  const one = await fetch(`${backend}/api/${ada.id}/webhooks/${hook.id}`, { headers: ada.headers });
+  assert.equal(one.status, 200);
+  assert.ok(one.headers.get("etag"));
+
+  const bad = await fetch(`${backend}/api/${ada.id}/webhooks`, {
+    method: "POST",
+    headers: ada.headers,
+    body: JSON.stringify({ url: "ftp://example.com", event_types: ["task.created"] }),
+  });
+  assert.equal(bad.status, 400);
+  assert.match(bad.headers.get("content-type") ?? "", /^application\/problem\+json/);
+  assert.equal(((await bad.json()) as { code: string }).code, "validation_failed");
+
+  const onAdasPath = await fetch(`${backend}/api/${ada.id}/webhooks`, { headers: bob.headers });
+  assert.equal(onAdasPath.status, 403);
+  const adasHook = await fetch(`${backend}/api/${bob.id}/webhooks/${hook.id}`, { headers: bob.headers });
+  assert.equal(adasHook.status, 404);
+  const claimed = await fetch(`${backend}/api/${bob.id}/webhooks`, {
+    headers: { ...bob.headers, "x-authenticated-user-id": ada.id },
+  });
+  assert.deepEqual(((await claimed.json()) as { items: unknown[] }).items, []);
+
+  // Straight to the notification service's port, past its sidecar: the identity is not taken.
+  const direct = await fetch(`http://127.0.0.1:${appPort("notification-service")}/api/${ada.id}/webhooks`, {
+    headers: { "x-authenticated-user-id": ada.id, "dapr-caller-app-id": "backend" },
+  });
+  assert.equal(direct.status, 401);
+});
+
+test("secret store: the services run with no credential in their environment, read from the file secret store", async () => {
+  const secrets = readStackSecrets();
+  assert.ok(secrets.DATABASE_URL && secrets.BETTER_AUTH_SECRET && secrets.APP_API_TOKEN);
+  for (const running of apps) {
+    const environ = readFileSync(`/proc/${running.child.pid}/environ`, "utf8").split("\0");
+    assert.ok(environ.includes("SECRET_STORE_NAME=local-secret-store"), running.app);
+    for (const name of credentialVariables) {
+      assert.ok(
+        !environ.some((entry) => entry.startsWith(`${name}=`)),
+        `${running.app} has ${name} in its environment`,
+      );
+    }
+  }
+  // The backend signs sessions with the stored BETTER_AUTH_SECRET and reaches the stored database:
+  // a sign-up works end to end, and the notification API answers through invocation.
+  const user = await signUp("Secrets");
+  const reply = await fetch(`${backend}/api/${user.id}/notifications`, { headers: user.headers });
+  assert.equal(reply.status, 200);
 });
