@@ -29,7 +29,7 @@ export async function buildApi(
      * Distributed mode: the routes on the notification service's own server, reached from the
      * backend by service invocation (see invocation-helpers.ts), instead of mounted in the backend.
      */
-    invocation?: { callerAppId?: string };
+    invocation?: { callerAppId?: string; appId?: string };
   } = {},
 ) {
   const { logger = false, invocation, ...serviceOptions } = options;

@@ -26,7 +26,7 @@ export interface InvokedService {
 
 export async function startInvokedService(
   plugin: NotificationPlugin,
-  options: { callerAppId?: string } = {},
+  options: { callerAppId?: string; appId?: string } = {},
 ): Promise<InvokedService> {
   const appApiToken = randomBytes(24).toString("base64url");
   const notificationApp = await createServer({
@@ -66,7 +66,7 @@ export async function startInvokedService(
     notificationApp,
     sidecar,
     appApiToken,
-    proxy: notificationProxy({ httpPort: portOf(sidecar), appId: "notification-service" }),
+    proxy: notificationProxy({ httpPort: portOf(sidecar), appId: options.appId ?? "notification-service" }),
     async close() {
       await sidecar.close();
       await notificationApp.close();

@@ -125,11 +125,29 @@ test("invocation (stand-in sidecar): another user's ids are refused, and a clien
   assert.equal(mismatch.status, 403);
 });
 
-test("invocation (stand-in sidecar): an app id other than the backend is not trusted", async (t) => {
-  const api = await buildApi(t, { invocation: { callerAppId: "recurring-task-service" } });
+test("invocation (stand-in sidecar): an app id other than the backend is not trusted; the signed-in client gets 503, not a 401 that signs it out", async (t) => {
+  const api = await buildApi(t, { invocation: { callerAppId: "recurring-task-service" }, resolve });
   const ada = await api.signUp("Ada");
   const reply = await api.request("GET", `/api/${ada.userId}/webhooks`, { token: ada.token });
-  assertProblem(reply, 401, "unauthorized");
+  assertProblem(reply, 503, "service_unavailable");
+  // The notification service itself refused the identity: 401 to the caller app.
+  const direct = `http://127.0.0.1:${(api.invoked!.notificationApp.server.address() as { port: number }).port}`;
+  const refused = await fetch(`${direct}/api/${ada.userId}/webhooks`, {
+    headers: {
+      [USER_ID_HEADER]: ada.userId,
+      "dapr-api-token": api.invoked!.appApiToken,
+      "dapr-caller-app-id": "recurring-task-service",
+    },
+  });
+  assert.equal(refused.status, 401);
+});
+
+test("invocation (stand-in sidecar): an error in Dapr's shape (unknown app id) is 503, not passed through", async (t) => {
+  const api = await buildApi(t, { invocation: { appId: "no-such-app" }, resolve });
+  const ada = await api.signUp("Ada");
+  const reply = await api.request("GET", `/api/${ada.userId}/notification-preferences`, { token: ada.token });
+  assertProblem(reply, 503, "service_unavailable");
+  assert.ok(Number(reply.headers.get("retry-after")) > 0);
 });
 
 test("invocation (stand-in sidecar): the notification service's errors pass through as problem+json naming the field", async (t) => {

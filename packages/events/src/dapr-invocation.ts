@@ -42,7 +42,7 @@ export interface InvokeProxyOptions {
   appId: string;
   /** Seconds a client is told to wait (Retry-After) when the target cannot be reached. */
   retryAfterSeconds?: number;
-  /** Per request, in ms (the target's answer must start within it). */
+  /** Per request, in ms (the target's answer must start within it; default 10 000), then 503. */
   timeoutMs?: number;
 }
 
@@ -89,7 +89,7 @@ export function registerInvokeProxy(
     const userId = routes.userId(request);
     const path = request.url.split("?")[0]!;
     reply.from(`${prefix}${path}`, {
-      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      timeout: options.timeoutMs ?? 10_000,
       // No retries: a write may have run; the client decides, told by Retry-After.
       retryDelay: () => null,
       rewriteRequestHeaders: (_request, headers) => {
@@ -129,10 +129,15 @@ export function registerInvokeProxy(
       return unavailable(request, reply, (error as Error).message);
     }
     const type = String(reply.getHeader("content-type") ?? "");
-    // The app answers its own errors as problem+json; a 5xx in any other shape is Dapr's own.
-    if (status >= 500 && !type.startsWith("application/problem+json")) {
-      return unavailable(request, reply, `${status} ${Buffer.concat(chunks).toString("utf8").slice(0, 300)}`);
-    }
+    const answer = () => `${status} ${Buffer.concat(chunks).toString("utf8").slice(0, 300)}`;
+    // The app answers its own errors as problem+json; an error in any other shape is Dapr's own
+    // (ERR_DIRECT_INVOKE, an access-control denial), not something the client can act on.
+    if (status >= 400 && !type.startsWith("application/problem+json"))
+      return unavailable(request, reply, answer());
+    // The caller was authenticated here: a 401 from the app means it did not trust this app
+    // (APP_API_TOKEN or the caller's app id misconfigured). A client told 401 would sign out.
+    if (status === 401)
+      return unavailable(request, reply, `the invoked app refused this caller: ${answer()}`);
     return reply
       .code(status)
       .send(status === 204 || status === 304 ? null : Buffer.concat(chunks).toString("utf8"));
