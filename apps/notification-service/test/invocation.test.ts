@@ -8,6 +8,22 @@ import { fixedResolver } from "./helpers.ts";
 
 const resolve = fixedResolver("93.184.216.34");
 
+/** GET the user's webhooks straight from the notification service's port, with these headers. */
+function direct(
+  api: Awaited<ReturnType<typeof buildApi>>,
+  userId: string,
+  identity: { user: string; token?: string; caller?: string },
+): Promise<Response> {
+  const port = (api.invoked!.notificationApp.server.address() as { port: number }).port;
+  return fetch(`http://127.0.0.1:${port}/api/${userId}/webhooks`, {
+    headers: {
+      [USER_ID_HEADER]: identity.user,
+      ...(identity.token ? { "dapr-api-token": identity.token } : {}),
+      ...(identity.caller ? { "dapr-caller-app-id": identity.caller } : {}),
+    },
+  });
+}
+
 test("invocation (stand-in sidecar): preferences and webhooks through the backend's address, with ETag, If-Match and Idempotency-Key", async (t) => {
   const api = await buildApi(t, { invocation: {}, resolve });
   const ada = await api.signUp("Ada");
@@ -100,29 +116,18 @@ test("invocation (stand-in sidecar): another user's ids are refused, and a clien
   assertProblem(await api.request("GET", `/api/${ada.userId}/webhooks`), 401, "unauthorized");
 
   // Straight to the notification service, past the sidecar: no app API token, no identity.
-  const direct = `http://127.0.0.1:${(api.invoked!.notificationApp.server.address() as { port: number }).port}`;
-  const forged = await fetch(`${direct}/api/${ada.userId}/webhooks`, {
-    headers: { [USER_ID_HEADER]: ada.userId },
-  });
+  const forged = await direct(api, ada.userId, { user: ada.userId });
   assert.equal(forged.status, 401);
   assert.equal((await forged.json()).code, "unauthorized");
-  const wrongToken = await fetch(`${direct}/api/${ada.userId}/webhooks`, {
-    headers: {
-      [USER_ID_HEADER]: ada.userId,
-      "dapr-api-token": "x".repeat(32),
-      "dapr-caller-app-id": "backend",
-    },
+  const wrongToken = await direct(api, ada.userId, {
+    user: ada.userId,
+    token: "x".repeat(32),
+    caller: "backend",
   });
   assert.equal(wrongToken.status, 401);
   // The right token, but the identity names another user than the path.
-  const mismatch = await fetch(`${direct}/api/${ada.userId}/webhooks`, {
-    headers: {
-      [USER_ID_HEADER]: bob.userId,
-      "dapr-api-token": api.invoked!.appApiToken,
-      "dapr-caller-app-id": "backend",
-    },
-  });
-  assert.equal(mismatch.status, 403);
+  const token = api.invoked!.appApiToken;
+  assert.equal((await direct(api, ada.userId, { user: bob.userId, token, caller: "backend" })).status, 403);
 });
 
 test("invocation (stand-in sidecar): an app id other than the backend is not trusted; the signed-in client gets 503, not a 401 that signs it out", async (t) => {
@@ -131,13 +136,11 @@ test("invocation (stand-in sidecar): an app id other than the backend is not tru
   const reply = await api.request("GET", `/api/${ada.userId}/webhooks`, { token: ada.token });
   assertProblem(reply, 503, "service_unavailable");
   // The notification service itself refused the identity: 401 to the caller app.
-  const direct = `http://127.0.0.1:${(api.invoked!.notificationApp.server.address() as { port: number }).port}`;
-  const refused = await fetch(`${direct}/api/${ada.userId}/webhooks`, {
-    headers: {
-      [USER_ID_HEADER]: ada.userId,
-      "dapr-api-token": api.invoked!.appApiToken,
-      "dapr-caller-app-id": "recurring-task-service",
-    },
+  const token = api.invoked!.appApiToken;
+  const refused = await direct(api, ada.userId, {
+    user: ada.userId,
+    token,
+    caller: "recurring-task-service",
   });
   assert.equal(refused.status, 401);
 });
