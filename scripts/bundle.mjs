@@ -74,7 +74,8 @@ export function copyRuntimeDependencies(metafile, outdir, root) {
   const wanted = new Set();
   for (const output of Object.values(metafile.outputs)) {
     for (const { path, external } of output.imports) {
-      if (!external || isBuiltin(path)) continue;
+      // A node: specifier is never a package, even one this Node lacks (undici's lazy node:sqlite on Node 20).
+      if (!external || isBuiltin(path) || path.startsWith("node:")) continue;
       const name = path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0];
       if (!embeddedOnlyExternals.includes(name)) wanted.add(name);
     }

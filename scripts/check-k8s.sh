@@ -164,14 +164,29 @@ for set in values-minikube.yaml values-doks.yaml; do
       'dapr.io/enable-api-logging: "true"' 'dapr.io/enable-metrics: "true"' 'dapr.io/metrics-port: "9090"' \
       "containerPort: ${app_port[$app]}" 'path: /healthz' 'path: /readyz' 'startupProbe:' \
       'runAsNonRoot: true' 'readOnlyRootFilesystem: true' 'allowPrivilegeEscalation: false' '- ALL' \
-      'name: DATABASE_URL' 'secretKeyRef:' 'limits:' 'requests:'; do
+      'name: SECRET_STORE_NAME' 'name: SECRETS_NAME' 'limits:' 'requests:'; do
       expect "$set Deployment todo-$app" "$d" "$a"
     done
+    # Credentials come through the Dapr secret store at start-up, never as environment variables.
+    for e in DATABASE_URL BETTER_AUTH_SECRET SMTP_URL VAPID_PRIVATE_KEY; do
+      grep -qF "name: $e" <<<"$d" && fail "$set Deployment todo-$app: $e must come from the secret store"
+    done
   done
-  expect "$set backend" "$(doc "$out" Deployment todo-backend)" 'name: BETTER_AUTH_SECRET'
   expect "$set backend" "$(doc "$out" Deployment todo-backend)" 'name: PUBLIC_URL'
-  for e in SMTP_URL MAIL_FROM VAPID_PUBLIC_KEY VAPID_PRIVATE_KEY VAPID_SUBJECT WEBHOOK_ALLOW_PRIVATE_NETWORKS; do
-    expect "$set notification-service" "$(doc "$out" Deployment todo-notification-service)" "name: $e"
+  notification=$(doc "$out" Deployment todo-notification-service)
+  for e in MAIL_FROM VAPID_PUBLIC_KEY VAPID_SUBJECT WEBHOOK_ALLOW_PRIVATE_NETWORKS APP_API_TOKEN NOTIFICATION_API_CALLERS; do
+    expect "$set notification-service" "$notification" "name: $e"
+  done
+  expect "$set notification-service" "$notification" 'dapr.io/app-token-secret: todo-app-api-token'
+  expect "$set Role" "$(doc "$out" Role todo-secret-reader)" 'resourceNames: ["todo-secrets"]'
+  config=$(doc "$out" Configuration todo-config)
+  for a in 'accessControl:' 'appId: backend' 'name: /api/**' 'allowedSecrets:'; do
+    expect "$set Configuration" "$config" "$a"
+  done
+  for np in "NetworkPolicy todo-backend-invoke" "NetworkPolicy todo-notification-service-invoked" \
+    "NetworkPolicy todo-egress-kube-api"; do
+    # shellcheck disable=SC2086 # "Kind name" splits into two arguments on purpose
+    [[ -n $(doc "$out" $np) ]] || fail "$set: no $np"
   done
   for e in 'DAPR_HTTP_PORT: "3500"' 'PUBSUB_NAME: "task-pubsub"' 'STATESTORE_NAME: "todo-statestore"' 'LOG_LEVEL:'; do
     expect "$set ConfigMap" "$(doc "$out" ConfigMap todo-settings)" "$e"

@@ -187,6 +187,7 @@ for values in values-minikube.yaml values-doks.yaml; do
   kubectl -n "$ns" create secret generic todo-secrets --from-literal=DATABASE_URL=postgres://todo@db/todo \
     --from-literal=BETTER_AUTH_SECRET="$(openssl rand -base64 48)" --from-literal=SMTP_URL=smtp://mail:1025 \
     --from-literal=VAPID_PRIVATE_KEY=unused >/dev/null
+  kubectl -n "$ns" create secret generic todo-app-api-token --from-literal=token="$(openssl rand -base64 36)" >/dev/null
   kubectl -n "$ns" create secret generic kafka-credentials --from-literal=username=todo --from-literal=password=unused >/dev/null
   kubectl -n "$ns" create secret generic redis-credentials --from-literal=password=unused >/dev/null
   helm_args=(todo "$chart" -n "$ns" -f "$chart/$values" --set notificationService.vapidPublicKey=unused
@@ -200,7 +201,8 @@ for values in values-minikube.yaml values-doks.yaml; do
     "pdb todo-notification-service" "networkpolicy todo-default-deny" "components.dapr.io task-pubsub" \
     "components.dapr.io todo-statestore" "components.dapr.io recurring-task-cron" \
     "subscriptions.dapr.io notification-task-events" "resiliencies.dapr.io todo-resiliency" \
-    "configurations.dapr.io todo-config"; do
+    "configurations.dapr.io todo-config" "role todo-secret-reader" "rolebinding todo-secret-reader" \
+    "networkpolicy todo-backend-invoke" "networkpolicy todo-notification-service-invoked"; do
     # shellcheck disable=SC2086 # "kind name" splits into two arguments on purpose
     check "$values: $kind_name is in the cluster" has "$ns" $kind_name
   done

@@ -25,6 +25,7 @@ KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION"
 LOG_DIR="$STACK_DIR/logs"
 PID_DIR="$STACK_DIR/pids"
 COMPONENTS_DIR="$STACK_DIR/components"
+DAPR_CONFIG="$STACK_DIR/dapr-config.yaml"
 
 log() { printf '[stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

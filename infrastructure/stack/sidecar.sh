@@ -21,6 +21,7 @@ recurring-task-service) prefix=RECURRING ;;
 esac
 app_port_var="${prefix}_APP_PORT" http_var="${prefix}_DAPR_HTTP_PORT"
 grpc_var="${prefix}_DAPR_GRPC_PORT" metrics_var="${prefix}_METRICS_PORT"
+internal_var="${prefix}_DAPR_INTERNAL_GRPC_PORT"
 http_port="${!http_var}" name="daprd-$app_id"
 
 if [[ "$cmd" == stop ]]; then
@@ -36,14 +37,23 @@ fi
 [[ "${1:-}" == -- ]] && shift
 
 [[ -x "$DAPRD" ]] || die "daprd $DAPR_VERSION is not provisioned; run infrastructure/stack/provision.sh"
-[[ -d "$COMPONENTS_DIR" ]] || die "no rendered components in $COMPONENTS_DIR; run infrastructure/stack/up.sh"
+[[ -d "$COMPONENTS_DIR" && -f "$DAPR_CONFIG" ]] || die "no rendered components in $COMPONENTS_DIR; run infrastructure/stack/up.sh"
+
+# The notification service serves its API by service invocation and trusts only calls that carry
+# its app API token: the sidecar sends APP_API_TOKEN as dapr-api-token. The app reads the same
+# value from the secret store.
+if [[ "$app_id" == notification-service ]]; then
+  APP_API_TOKEN="$(node -e 'const s = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(s["todo-secrets"]?.APP_API_TOKEN ?? "")' "$STACK_DIR/secrets.json")"
+  [[ -n "$APP_API_TOKEN" ]] || die "no APP_API_TOKEN in $STACK_DIR/secrets.json; run infrastructure/stack/up.sh"
+  export APP_API_TOKEN
+fi
 
 # No --placement-host-address / --scheduler-host-address: standalone, without actors or jobs.
 daprd=("$DAPRD" --mode standalone --app-id "$app_id" "${app_args[@]}"
   --dapr-listen-addresses 127.0.0.1 --dapr-http-port "$http_port" --dapr-grpc-port "${!grpc_var}"
-  --dapr-internal-grpc-listen-address 127.0.0.1
+  --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port "${!internal_var}"
   --metrics-listen-address 127.0.0.1 --metrics-port "${!metrics_var}"
-  --resources-path "$COMPONENTS_DIR" --config "$STACK_SRC/dapr/config.yaml"
+  --resources-path "$COMPONENTS_DIR" --config "$DAPR_CONFIG"
   --dapr-graceful-shutdown-seconds 5 --log-level "${DAPR_LOG_LEVEL:-info}" "$@")
 
 case "$cmd" in

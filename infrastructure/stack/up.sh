@@ -72,10 +72,39 @@ render_components() {
   done
   sed "s#@SECRETS_FILE@#$STACK_DIR/secrets.json#" "$STACK_SRC/dapr/secretstore-local-file.yaml" \
     >"$tmp/secretstore-local-file.yaml"
-  # Local Redis has no password: the secret exists and is empty.
-  [[ -f "$STACK_DIR/secrets.json" ]] || echo '{"redis": {"redis-password": ""}}' >"$STACK_DIR/secrets.json"
+  write_secrets
+  sed -e "s#@BACKEND_INTERNAL@#$BACKEND_DAPR_INTERNAL_GRPC_PORT#" \
+    -e "s#@NOTIFICATION_INTERNAL@#$NOTIFICATION_DAPR_INTERNAL_GRPC_PORT#" \
+    -e "s#@RECURRING_INTERNAL@#$RECURRING_DAPR_INTERNAL_GRPC_PORT#" "$STACK_SRC/dapr/config.yaml" >"$DAPR_CONFIG"
   rm -rf "$COMPONENTS_DIR" && mv "$tmp" "$COMPONENTS_DIR"
   log "dapr: components rendered in $COMPONENTS_DIR (cron schedule: $schedule)"
+}
+
+# --- Secrets: the file the local secret store serves, kept out of the repository ---------------
+# $STACK_DIR/secrets.json (mode 600). "redis": the components' secretKeyRef (local Redis has no
+# password: the secret exists and is empty). "todo-secrets": the services' credentials, read at
+# start-up through GET /v1.0/secrets/local-secret-store/todo-secrets; values already there are
+# kept, missing ones made (random secrets from the kernel's CSPRNG).
+write_secrets() {
+  local file="$STACK_DIR/secrets.json"
+  (umask 077 && node - "$file" "postgres://todo@127.0.0.1:$POSTGRES_PORT/todo" <<'NODE'
+const fs = require("node:fs");
+const crypto = require("node:crypto");
+const [file, databaseUrl] = process.argv.slice(2);
+const current = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+const random = () => crypto.randomBytes(32).toString("base64url");
+const todo = current["todo-secrets"] ?? {};
+current.redis ??= { "redis-password": "" };
+current["todo-secrets"] = {
+  DATABASE_URL: databaseUrl,
+  BETTER_AUTH_SECRET: random(),
+  APP_API_TOKEN: random(),
+  ...todo,
+};
+fs.writeFileSync(file, `${JSON.stringify(current, null, 2)}\n`, { mode: 0o600 });
+NODE
+  )
+  chmod 600 "$file"
 }
 
 kafka_start &

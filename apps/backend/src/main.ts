@@ -1,15 +1,21 @@
-// The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar.
+// The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar, the
+// notification API by service invocation, credentials from the Dapr secret store.
 import { buildBackendFromConfig, ConfigError, loadBackendConfig } from "@todo/api";
-import { createDaprStateStore, createDaprTransport, sidecarCheck } from "@todo/dapr";
+import { createDaprTransport, environmentOrExit, invokedRoutesProxy, sidecarCheck } from "@todo/dapr";
 import { migrateToLatest, openDatabase } from "@todo/db";
 import { OutboxFeed, OutboxRelay, outboxLagCheck } from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
+import { loadNotificationConfig, notificationApiPaths } from "@todo/notifications";
 import { loadOrExit, runService } from "@todo/server";
+
+const env = await environmentOrExit(process.env, {
+  required: ["DATABASE_URL", "BETTER_AUTH_SECRET"],
+  optional: ["SMTP_URL"],
+});
 
 await runService({
   name: "backend",
   loadConfig: () => {
-    const loaded = loadBackendConfig();
+    const loaded = loadBackendConfig(env);
     if (loaded.database.kind !== "postgres")
       throw new ConfigError("invalid configuration:\n  DATABASE_URL: required");
     if (!loaded.authSecret) throw new ConfigError("invalid configuration:\n  BETTER_AUTH_SECRET: required");
@@ -21,18 +27,10 @@ await runService({
     return database;
   },
   build: async ({ config, database, logger, registry }) => {
-    const notificationConfig = loadOrExit(() => loadNotificationConfig());
+    // The notification settings only for the verification mail's SMTP; the notification API is
+    // served by notification-service and reached by Dapr service invocation.
+    const notificationConfig = loadOrExit(() => loadNotificationConfig(env));
     const feed = new OutboxFeed(database);
-    // The notification API's routes run here; its worker and subscriptions run in notification-service.
-    const notifications = createNotificationService({
-      database,
-      registry,
-      stateStore: createDaprStateStore({
-        httpPort: config.dapr.httpPort,
-        storeName: config.dapr.stateStoreName,
-      }),
-      config: notificationConfig,
-    });
     const { app } = await buildBackendFromConfig(config, notificationConfig.email, {
       database,
       feed,
@@ -40,7 +38,13 @@ await runService({
       authSecret: config.authSecret,
       logger,
       plugins: [
-        notifications.plugin,
+        invokedRoutesProxy({
+          httpPort: config.dapr.httpPort,
+          appId: config.dapr.notificationAppId,
+          userPaths: notificationApiPaths.user,
+          publicPaths: notificationApiPaths.public,
+          userIdOf: (request) => request.user!.id,
+        }),
         { readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] },
       ],
     });

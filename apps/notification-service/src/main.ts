@@ -1,12 +1,14 @@
 // The notification service in the distributed mode: Dapr delivers task and notification events to
 // /task-events and /notification-events; the delivery worker sends e-mail, web push and webhooks;
-// notification.created events go out through the outbox and the sidecar. The user-facing routes
-// are served by the backend (it adds this service's plugin).
+// notification.created events go out through the outbox and the sidecar. The notification API is
+// served here too, to the backend only, by Dapr service invocation (registerInvokedRoutes).
 import {
   createDaprStateStore,
   createDaprTransport,
   daprSubscriptionsFor,
+  environmentOrExit,
   registerDaprSubscriptions,
+  registerInvokedRoutes,
   sidecarCheck,
 } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
@@ -14,9 +16,14 @@ import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
 import { createNotificationService, loadServiceConfig } from "@todo/notifications";
 import { createServer, runService } from "@todo/server";
 
+const env = await environmentOrExit(process.env, {
+  required: ["DATABASE_URL"],
+  optional: ["SMTP_URL", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "APP_API_TOKEN"],
+});
+
 await runService({
   name: "notification-service",
-  loadConfig: () => loadServiceConfig(),
+  loadConfig: () => loadServiceConfig(env),
   openDatabase: (config) => openDatabase(config.database),
   build: async ({ config, database, logger, registry }) => {
     const stateStore = createDaprStateStore({
@@ -51,6 +58,7 @@ await runService({
         registry,
       }),
     );
+    await registerInvokedRoutes(app, service.plugin, config.invocation);
     const relay = new OutboxRelay({
       database,
       transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),

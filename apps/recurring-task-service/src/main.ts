@@ -1,6 +1,6 @@
 // The recurring-task service in the distributed mode: the Dapr cron binding posts to
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
-import { createDaprTransport, sidecarCheck } from "@todo/dapr";
+import { createDaprTransport, environmentOrExit, sidecarCheck } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
 import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
 import { createServer, runService } from "@todo/server";
@@ -8,9 +8,11 @@ import { createScheduler } from "@todo/tasks";
 import { loadRecurringConfig } from "./config.ts";
 import { registerCronRoute } from "./cron-route.ts";
 
+const env = await environmentOrExit(process.env, { required: ["DATABASE_URL"] });
+
 await runService({
   name: "recurring-task-service",
-  loadConfig: () => loadRecurringConfig(),
+  loadConfig: () => loadRecurringConfig(env),
   openDatabase: (config) => openDatabase(config.database),
   build: async ({ config, database, logger, registry }) => {
     const app = await createServer({

@@ -212,8 +212,13 @@ test("the notification and recurring-task images start and answer their probes",
   await migrate(databaseUrl, "up");
   for (const app of ["notification-service", "recurring-task-service"] as const) {
     const port = ports[app];
-    const mail = { SMTP_URL: "smtp://127.0.0.1:25450", MAIL_FROM: "Todo <no-reply@example.com>" };
-    await start(t, `todo-test-${app}`, [...serviceFlags(databaseUrl, port, mail), image(app)]);
+    const extra = {
+      SMTP_URL: "smtp://127.0.0.1:25450",
+      MAIL_FROM: "Todo <no-reply@example.com>",
+      // The notification service's API trusts only calls carrying its sidecar's app API token.
+      APP_API_TOKEN: "container-test-app-api-token-0123456789",
+    };
+    await start(t, `todo-test-${app}`, [...serviceFlags(databaseUrl, port, extra), image(app)]);
     await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, `todo-test-${app}`);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.ok([200, 503].includes(ready.status), `${app} /readyz answered ${ready.status}`);

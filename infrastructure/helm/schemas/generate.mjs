@@ -31,6 +31,8 @@ const KUBERNETES_KINDS = [
   ["networking.k8s.io", "v1", "Ingress"],
   ["networking.k8s.io", "v1", "NetworkPolicy"],
   ["policy", "v1", "PodDisruptionBudget"],
+  ["rbac.authorization.k8s.io", "v1", "Role"],
+  ["rbac.authorization.k8s.io", "v1", "RoleBinding"],
 ];
 
 const CRD_FILES = [

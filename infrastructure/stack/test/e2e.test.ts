@@ -17,9 +17,10 @@ import {
   redisGet,
   repoRoot,
   stackDir,
-  startApp,
+  startService,
   startSidecar,
   stopSidecar,
+  useStackSecrets,
   waitForHttp,
   waitUntil,
 } from "./harness.ts";
@@ -96,14 +97,10 @@ before(async () => {
   await sql`CREATE TABLE stack_probe_deliveries (id bigserial PRIMARY KEY, body jsonb, at timestamptz DEFAULT clock_timestamp())`.execute(
     db.db,
   );
-  const secret = {
-    BETTER_AUTH_SECRET: "stack-test-secret-stack-test-secret-0123",
-    DATABASE_URL: databaseUrl,
-  };
-  apps.push(await startApp("backend", { ...secret, AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000" }));
-  await startSidecar("backend");
-  apps.push(await startApp("recurring-task-service", { DATABASE_URL: databaseUrl }));
-  await startSidecar("recurring-task-service");
+  // Credentials through the file secret store: the services' environment holds none.
+  useStackSecrets({ DATABASE_URL: databaseUrl });
+  apps.push(await startService("backend", { AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000" }));
+  apps.push(await startService("recurring-task-service"));
   await startProbe();
   await startSidecar("notification-service");
 });

@@ -2,7 +2,7 @@
 // end-to-end tests. Each app runs as its own process, logging into $STACK_DIR/logs/app-*.log.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { openSync } from "node:fs";
+import { chmodSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { migrateToLatest, openDatabase } from "@todo/db";
@@ -46,13 +46,57 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The credentials the services read from the secret store, never from their environment. */
+export const credentialVariables = [
+  "DATABASE_URL",
+  "BETTER_AUTH_SECRET",
+  "SMTP_URL",
+  "VAPID_PUBLIC_KEY",
+  "VAPID_PRIVATE_KEY",
+  "APP_API_TOKEN",
+] as const;
+export type Credentials = Partial<Record<(typeof credentialVariables)[number], string>>;
+
+const secretsFile = () => `${stackDir}/secrets.json`;
+
+/** The services' secret (todo-secrets) in the file up.sh wrote, as the local secret store serves it. */
+export function readStackSecrets(): Credentials {
+  return JSON.parse(readFileSync(secretsFile(), "utf8"))["todo-secrets"] ?? {};
+}
+
+/**
+ * Sets this run's credentials in the file secret store (the values given replace those up.sh
+ * made). The store reads the file when a sidecar starts: call this before starting them.
+ */
+export function useStackSecrets(values: Credentials): void {
+  const all = JSON.parse(readFileSync(secretsFile(), "utf8"));
+  all["todo-secrets"] = { ...all["todo-secrets"], ...values };
+  writeFileSync(secretsFile(), `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(secretsFile(), 0o600);
+}
+
+/**
+ * Starts one of our apps (its distributed main) beside its sidecar, both at once: the app waits
+ * for the sidecar to read its credentials from the file secret store (SECRET_STORE_NAME), and the
+ * sidecar waits for the app. No credential is in the app's environment.
+ */
+export async function startService(app: AppId, env: Record<string, string> = {}): Promise<RunningApp> {
+  const [running] = await Promise.all([
+    startApp(app, { SECRET_STORE_NAME: "local-secret-store", ...env }),
+    startSidecar(app),
+  ]);
+  return running;
+}
+
 /** Starts one of our apps (its distributed main) and waits for /healthz. */
 export async function startApp(app: AppId, env: Record<string, string>): Promise<RunningApp> {
   const log = openSync(`${stackDir}/logs/app-${app}.log`, "a");
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of credentialVariables) delete inherited[name];
   const child = spawn(process.execPath, ["--import", "tsx", `apps/${app}/src/main.ts`], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...inherited,
       PORT: String(appPort(app)),
       HOST: "127.0.0.1",
       DAPR_HTTP_PORT: String(daprPort(app)),

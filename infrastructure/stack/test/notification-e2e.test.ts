@@ -2,43 +2,47 @@
 // the real stack: backend, recurring-task service and notification service each beside its daprd,
 // Kafka in between, the cron binding ticking; the notification service's subscription is served by
 // the Dapr driver. Then what only this mode has: the delivery history in Redis through the Dapr
-// state API. Needs up.sh first.
+// state API; the notification API served by notification-service and reached through the backend
+// by Dapr service invocation; every service's credentials read from the file secret store. Needs
+// up.sh first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { pipelineSuite } from "../../../apps/embedded/test/pipeline-suite.ts";
 import {
   type AppId,
   appPort,
   createRunDatabase,
+  credentialVariables,
   ports,
   type RunningApp,
+  readStackSecrets,
   redisGet,
-  startApp,
-  startSidecar,
+  startService,
   stopSidecar,
+  useStackSecrets,
   waitUntil,
 } from "./harness.ts";
+
+const backend = `http://127.0.0.1:${appPort("backend")}`;
+const apps: RunningApp[] = [];
 
 const state = pipelineSuite(
   "stack",
   async ({ smtpUrl }) => {
-    const databaseUrl = await createRunDatabase();
-    const apps: RunningApp[] = [];
+    // Credentials go to the file secret store (read by the sidecars at start), never to the apps.
+    useStackSecrets({ DATABASE_URL: await createRunDatabase(), SMTP_URL: smtpUrl });
     const started: AppId[] = [];
     const launch = async (app: AppId, env: Record<string, string>) => {
-      apps.push(await startApp(app, { DATABASE_URL: databaseUrl, ...env }));
-      await startSidecar(app);
+      apps.push(await startService(app, env));
       started.push(app);
     };
-    await launch("backend", {
-      BETTER_AUTH_SECRET: "stack-test-secret-stack-test-secret-0123",
-      AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000",
-    });
+    await launch("backend", { AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000" });
     await launch("recurring-task-service", {});
-    await launch("notification-service", { SMTP_URL: smtpUrl, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" });
+    await launch("notification-service", { WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" });
     return {
-      base: `http://127.0.0.1:${appPort("backend")}`,
+      base: backend,
       async stop() {
         for (const app of started.reverse()) await stopSidecar(app).catch(() => {});
         for (const app of apps) await app.stop();
@@ -78,4 +82,90 @@ test("stack: the completion's webhook delivery is recorded as delivered, its att
   assert.ok(keys.length > 0, "delivery history keys in Redis");
   const stored = JSON.parse(await redisGet(keys[0]!)) as { attempts: unknown[] };
   assert.ok(stored.attempts.length > 0);
+});
+
+async function signUp(name: string) {
+  const reply = (await fetch(`${backend}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      email: `${crypto.randomUUID()}@example.com`,
+      password: "correct horse battery",
+      name,
+    }),
+  }).then((r) => r.json())) as { token: string; user: { id: string } };
+  return {
+    id: reply.user.id,
+    headers: { "content-type": "application/json", authorization: `Bearer ${reply.token}` },
+  };
+}
+
+test("service invocation: preferences and webhooks through the backend's address, another user's ids refused", async () => {
+  const ada = await signUp("Ada");
+  const bob = await signUp("Bob");
+  const put = await fetch(`${backend}/api/${ada.id}/notification-preferences`, {
+    method: "PUT",
+    headers: ada.headers,
+    body: JSON.stringify({ preferences: { "task.created": { email: true } } }),
+  });
+  assert.equal(put.status, 200);
+  const prefs = (await fetch(`${backend}/api/${ada.id}/notification-preferences`, {
+    headers: ada.headers,
+  }).then((r) => r.json())) as { preferences: Record<string, { email: boolean }> };
+  assert.equal(prefs.preferences["task.created"]?.email, true);
+
+  const created = await fetch(`${backend}/api/${ada.id}/webhooks`, {
+    method: "POST",
+    headers: ada.headers,
+    body: JSON.stringify({ url: "http://127.0.0.1:9/ada", event_types: ["task.created"] }),
+  });
+  assert.equal(created.status, 201);
+  const hook = (await created.json()) as { id: number };
+  const one = await fetch(`${backend}/api/${ada.id}/webhooks/${hook.id}`, { headers: ada.headers });
+  assert.equal(one.status, 200);
+  assert.ok(one.headers.get("etag"));
+
+  const bad = await fetch(`${backend}/api/${ada.id}/webhooks`, {
+    method: "POST",
+    headers: ada.headers,
+    body: JSON.stringify({ url: "ftp://example.com", event_types: ["task.created"] }),
+  });
+  assert.equal(bad.status, 400);
+  assert.match(bad.headers.get("content-type") ?? "", /^application\/problem\+json/);
+  assert.equal(((await bad.json()) as { code: string }).code, "validation_failed");
+
+  const onAdasPath = await fetch(`${backend}/api/${ada.id}/webhooks`, { headers: bob.headers });
+  assert.equal(onAdasPath.status, 403);
+  const adasHook = await fetch(`${backend}/api/${bob.id}/webhooks/${hook.id}`, { headers: bob.headers });
+  assert.equal(adasHook.status, 404);
+  const claimed = await fetch(`${backend}/api/${bob.id}/webhooks`, {
+    headers: { ...bob.headers, "x-authenticated-user-id": ada.id },
+  });
+  assert.deepEqual(((await claimed.json()) as { items: unknown[] }).items, []);
+
+  // Straight to the notification service's port, past its sidecar: the identity is not taken.
+  const direct = await fetch(`http://127.0.0.1:${appPort("notification-service")}/api/${ada.id}/webhooks`, {
+    headers: { "x-authenticated-user-id": ada.id, "dapr-caller-app-id": "backend" },
+  });
+  assert.equal(direct.status, 401);
+});
+
+test("secret store: the services run with no credential in their environment, read from the file secret store", async () => {
+  const secrets = readStackSecrets();
+  assert.ok(secrets.DATABASE_URL && secrets.BETTER_AUTH_SECRET && secrets.APP_API_TOKEN);
+  for (const running of apps) {
+    const environ = readFileSync(`/proc/${running.child.pid}/environ`, "utf8").split("\0");
+    assert.ok(environ.includes("SECRET_STORE_NAME=local-secret-store"), running.app);
+    for (const name of credentialVariables) {
+      assert.ok(
+        !environ.some((entry) => entry.startsWith(`${name}=`)),
+        `${running.app} has ${name} in its environment`,
+      );
+    }
+  }
+  // The backend signs sessions with the stored BETTER_AUTH_SECRET and reaches the stored database:
+  // a sign-up works end to end, and the notification API answers through invocation.
+  const user = await signUp("Secrets");
+  const reply = await fetch(`${backend}/api/${user.id}/notifications`, { headers: user.headers });
+  assert.equal(reply.status, 200);
 });

@@ -14,6 +14,7 @@ const Env = z.object({
   RECURRING_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   MIGRATE_ON_START: Flag,
   MAX_ACTIVE_RECURRING_TASKS: z.coerce.number().int().min(1).max(100_000).default(100),
+  NOTIFICATION_APP_ID: z.string().min(1).default("notification-service"),
 });
 
 export type BackendConfig = {
@@ -35,7 +36,7 @@ export type BackendConfig = {
   /** Embedded mode: how often the recurring and reminder scheduler runs. */
   recurringTickMs: number;
   /** Distributed mode: the sidecar, and whether to migrate at start (Kubernetes runs a hook Job instead). */
-  dapr: { httpPort: number; pubsubName: string; stateStoreName: string };
+  dapr: { httpPort: number; pubsubName: string; stateStoreName: string; notificationAppId: string };
   migrateOnStart: boolean;
   /** Active recurring templates one user may have; creating or resuming one more answers 422. */
   maxActiveTemplates: number;
@@ -68,7 +69,12 @@ export function loadBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
     requireEmailVerification: e.AUTH_REQUIRE_EMAIL_VERIFICATION,
     trustProxy: e.TRUST_PROXY,
     recurringTickMs: e.RECURRING_TICK_MS,
-    dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
+    dapr: {
+      httpPort: e.DAPR_HTTP_PORT,
+      pubsubName: e.PUBSUB_NAME,
+      stateStoreName: e.STATESTORE_NAME,
+      notificationAppId: e.NOTIFICATION_APP_ID,
+    },
     migrateOnStart: e.MIGRATE_ON_START,
     maxActiveTemplates: e.MAX_ACTIVE_RECURRING_TASKS,
   };

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { DomainEvent } from "@todo/contracts";
 import { openTestDatabase } from "@todo/db/testing";
+import { consumeEvent, recordEvent, toCloudEvent } from "@todo/events";
 import Fastify from "fastify";
 import { sql } from "kysely";
-import { consumeEvent, recordEvent, toCloudEvent } from "@todo/events";
+import { createUser, quietLog, taskSnapshot } from "../../events/test/fixtures.ts";
 import { readDaprDelivery } from "../src/dapr-delivery.ts";
 import { registerDaprSubscriptions } from "../src/dapr-subscriptions.ts";
-import { createUser, quietLog, taskSnapshot } from "../../events/test/fixtures.ts";
 
 async function setup(t: import("node:test").TestContext) {
   const database = await openTestDatabase();

@@ -39,7 +39,26 @@ function bothVapidKeys(
 
 const ChannelEnv = z.object(channelEnv).superRefine(bothVapidKeys);
 const ServiceEnv = z
-  .object({ ...serviceEnv, PORT: Port.default(3001), DATABASE_URL: PostgresUrl, ...channelEnv })
+  .object({
+    ...serviceEnv,
+    PORT: Port.default(3001),
+    DATABASE_URL: PostgresUrl,
+    // Dapr's app API token: the sidecar sends it as dapr-api-token; the notification API trusts
+    // the caller's identity only on requests that carry it.
+    APP_API_TOKEN: z
+      .string({ error: "required (Dapr's app API token, the same value as the sidecar's)" })
+      .min(32, "must be at least 32 characters"),
+    NOTIFICATION_API_CALLERS: z
+      .string()
+      .default("backend")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+    ...channelEnv,
+  })
   .superRefine(bothVapidKeys);
 
 /** How the channels reach the outside; the same variables in the embedded and distributed modes. */
@@ -85,6 +104,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env) {
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     },
     dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
+    /** Who may call the notification API by service invocation, and the token that proves it. */
+    invocation: { appApiToken: e.APP_API_TOKEN, callers: e.NOTIFICATION_API_CALLERS },
     notification: channels(e),
   };
 }

@@ -1,3 +1,4 @@
+export { notificationApiPaths } from "./api-paths.ts";
 export type { ChannelProvider, Delivery, SendOutcome } from "./channels/provider.ts";
 export {
   ConfigError,

@@ -6,6 +6,7 @@ import type { FastifyServerOptions } from "fastify";
 import webpush from "web-push";
 import type { NotificationServiceDeps } from "../src/service.ts";
 import { fixedResolver, openService, quietLog, testConfig } from "./helpers.ts";
+import { type InvokedService, startInvokedService } from "./invocation-helpers.ts";
 
 export interface Reply {
   status: number;
@@ -25,10 +26,20 @@ export async function buildApi(
   options: Partial<Omit<NotificationServiceDeps, "database" | "stateStore">> & {
     /** The backend's logger options (off unless given). */
     logger?: FastifyServerOptions["logger"];
+    /**
+     * Distributed mode: the routes on the notification service's own server, reached from the
+     * backend by service invocation (see invocation-helpers.ts), instead of mounted in the backend.
+     */
+    invocation?: { callerAppId?: string; appId?: string };
   } = {},
 ) {
-  const { logger = false, ...serviceOptions } = options;
+  const { logger = false, invocation, ...serviceOptions } = options;
   const opened = await openService(t, serviceOptions);
+  let invoked: InvokedService | undefined;
+  if (invocation) {
+    invoked = await startInvokedService(opened.service.plugin, invocation);
+    opened.onClose(() => invoked?.close());
+  }
   const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
@@ -39,7 +50,7 @@ export async function buildApi(
     publicUrl: "http://localhost",
     signInLimitPerMinute: 1000,
     logger,
-    plugins: [opened.service.plugin],
+    plugins: [invoked ? invoked.proxy : opened.service.plugin],
   });
   opened.onClose(async () => {
     await backend.app.close();
@@ -51,9 +62,13 @@ export async function buildApi(
   async function request(
     method: string,
     path: string,
-    { token, body }: { token?: string; body?: unknown } = {},
+    {
+      token,
+      body,
+      headers: extra,
+    }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Reply> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extra };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await fetch(`${baseUrl}${path}`, {
@@ -93,7 +108,7 @@ export async function buildApi(
     await opened.service.start();
   }
 
-  return { ...opened, backend, baseUrl, request, signUp, startPipeline };
+  return { ...opened, backend, baseUrl, request, signUp, startPipeline, invoked };
 }
 
 export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {

@@ -41,9 +41,27 @@ test("a bad value stops start-up with a message naming the variable", () => {
   }
 });
 
-test("the distributed process: defaults, and DATABASE_URL is required", () => {
-  const config = loadServiceConfig({ DATABASE_URL: "postgres://todo@db/todo" });
+test("the distributed process: defaults, and DATABASE_URL and APP_API_TOKEN are required", () => {
+  const token = "t".repeat(32);
+  const config = loadServiceConfig({ DATABASE_URL: "postgres://todo@db/todo", APP_API_TOKEN: token });
   assert.equal(config.port, 3001);
+  assert.deepEqual(config.invocation, { appApiToken: token, callers: ["backend"] });
+  assert.deepEqual(
+    loadServiceConfig({
+      DATABASE_URL: "postgres://todo@db/todo",
+      APP_API_TOKEN: token,
+      NOTIFICATION_API_CALLERS: "backend, mcp-gateway",
+    }).invocation.callers,
+    ["backend", "mcp-gateway"],
+  );
+  assert.throws(
+    () => loadServiceConfig({ DATABASE_URL: "postgres://todo@db/todo" }),
+    /APP_API_TOKEN: required/,
+  );
+  assert.throws(
+    () => loadServiceConfig({ DATABASE_URL: "postgres://todo@db/todo", APP_API_TOKEN: "short" }),
+    /APP_API_TOKEN: must be at least 32 characters/,
+  );
   assert.equal(config.host, "127.0.0.1");
   assert.deepEqual(config.dapr, {
     httpPort: 3500,
@@ -52,7 +70,7 @@ test("the distributed process: defaults, and DATABASE_URL is required", () => {
   });
   assert.throws(() => loadServiceConfig({}), /DATABASE_URL/);
   assert.throws(
-    () => loadServiceConfig({ DATABASE_URL: "postgres://x/y", DAPR_HTTP_PORT: "http" }),
+    () => loadServiceConfig({ DATABASE_URL: "postgres://x/y", APP_API_TOKEN: token, DAPR_HTTP_PORT: "http" }),
     /DAPR_HTTP_PORT/,
   );
   assert.throws(

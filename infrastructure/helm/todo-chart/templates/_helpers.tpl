@@ -60,6 +60,11 @@ default
       {{- end }}
 {{- end -}}
 
+{{- /* "true" when the services read their credentials through the Dapr secret store, else "". */ -}}
+{{- define "todo.viaSecretStore" -}}
+{{- if and .Values.dapr.enabled .Values.secrets.viaSecretStore }}true{{ end -}}
+{{- end -}}
+
 {{- define "todo.podSecurityContext" -}}
 {{ toYaml .Values.podSecurityContext }}
 {{- end -}}
@@ -152,6 +157,9 @@ spec:
         # Dapr stops delivering events to an app whose /healthz fails, and resumes after.
         dapr.io/enable-app-health-check: "true"
         dapr.io/app-health-check-path: {{ $root.Values.probes.liveness.path | quote }}
+        {{- with .daprAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
         {{- end }}
         {{- with $v.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -181,7 +189,15 @@ spec:
           env:
             - name: PORT
               value: {{ $v.port | quote }}
+            {{- if include "todo.viaSecretStore" $root }}
+            # Credentials come from the Dapr secret store at start-up, not from the environment.
+            - name: SECRET_STORE_NAME
+              value: {{ $d.secretStore | quote }}
+            - name: SECRETS_NAME
+              value: {{ $root.Values.secrets.secretStoreSecret | quote }}
+            {{- else }}
             {{- include "todo.secretEnv" (dict "name" "DATABASE_URL" "ref" $root.Values.secrets.databaseUrl) | nindent 12 }}
+            {{- end }}
             {{- with .env }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
