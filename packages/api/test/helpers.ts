@@ -46,7 +46,7 @@ export async function build(
   const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
   await feed.start();
   const backend = await buildBackend({
-    registry: createRegistry("test"),
+    registry: createRegistry("backend"),
     database,
     feed,
     authSecret: "test-secret-that-is-long-enough-for-better-auth",
