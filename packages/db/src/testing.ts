@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -75,6 +75,10 @@ async function loadOrBuildImage(kind: "migrated" | "empty"): Promise<Blob> {
     const partial = `${path}.${process.pid}.partial`;
     await writeFile(partial, Buffer.from(await image.arrayBuffer()));
     await rename(partial, path);
+    // Images of earlier sources are of no more use: 40 MB each, one per migration change.
+    for (const name of await readdir(cacheDir))
+      if (name.startsWith(`${kind}-`) && name.endsWith(".tar") && join(cacheDir, name) !== path)
+        await rm(join(cacheDir, name), { force: true });
     return image;
   } finally {
     await handle.close();
