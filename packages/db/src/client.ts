@@ -13,12 +13,8 @@ export type DatabaseTarget =
        */
       preparedStatements?: boolean;
     }
-  /**
-   * `dataDir` is a folder, or undefined for an in-memory database (tests). `image` is a data
-   * folder tarball (from `dumpDataDir()`) an in-memory database starts from instead of a new
-   * cluster: tests copy one migrated image rather than running initdb and the migrations again.
-   */
-  | { kind: "pglite"; dataDir?: string; image?: Blob };
+  /** `dataDir` is a folder, or undefined for an in-memory database (tests). */
+  | { kind: "pglite"; dataDir?: string };
 
 export type NotificationListener = (payload: string) => void;
 
@@ -27,8 +23,6 @@ export interface DatabaseHandle {
   kind: DatabaseTarget["kind"];
   /** LISTEN on a channel; resolves to a function that stops listening. */
   listen(channel: string, onNotify: NotificationListener): Promise<() => Promise<void>>;
-  /** PGlite only: the data folder as an uncompressed tarball, to open copies from (`image`). */
-  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -48,10 +42,10 @@ export async function openDatabase(
     options.onConnectionError ?? ((error) => console.warn(`database connection error: ${error.message}`));
   return target.kind === "postgres"
     ? openPostgres(target.url, target.poolSize ?? 10, target.preparedStatements ?? true, onError)
-    : openPglite(target.dataDir, target.image);
+    : openPglite(target.dataDir);
 }
 
-async function openPglite(dataDir: string | undefined, image: Blob | undefined): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
   // whose modules would otherwise be loaded at every start.
   // The services' images leave PGlite out (scripts/bundle.mjs embeddedOnlyExternals).
@@ -66,11 +60,7 @@ async function openPglite(dataDir: string | undefined, image: Blob | undefined):
       cause: error,
     });
   });
-  const client = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(image ? { loadDataDir: image } : {}),
-    extensions: { pg_trgm, unaccent },
-  });
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,
@@ -79,7 +69,6 @@ async function openPglite(dataDir: string | undefined, image: Blob | undefined):
       const unsubscribe = await client.listen(channel, onNotify);
       return unsubscribe;
     },
-    dumpDataDir: () => client.dumpDataDir("none"),
     // Kysely's destroy closes the PGlite instance, which flushes it to disk.
     close: () => db.destroy(),
   };
