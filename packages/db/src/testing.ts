@@ -1,32 +1,101 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 
 /**
- * A fresh, migrated database for one test: in-memory PGlite by default, or a new database on the
- * PostgreSQL server named by TEST_DATABASE_URL (dropped again on close).
+ * A database of its own for one test, closed (and on a server dropped) by `close()`, migrated
+ * unless `migrate: false`: a new in-memory PGlite, or on the PostgreSQL server named by
+ * TEST_DATABASE_URL a new database copied from a migrated template (`CREATE DATABASE … TEMPLATE …`,
+ * the template made once per run and keyed by a hash of this package's source), so a test on a
+ * server does not run the migrations again.
  */
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+  const migrate = options.migrate ?? true;
   const serverUrl = process.env.TEST_DATABASE_URL;
-  const handle = serverUrl
-    ? await openScratchServerDatabase(serverUrl)
-    : await openDatabase({ kind: "pglite" });
-  if (options.migrate ?? true) await migrateToLatest(handle.db);
+  if (serverUrl) {
+    return openScratchServerDatabase(serverUrl, migrate ? await serverTemplate(serverUrl) : undefined);
+  }
+  const handle = await openDatabase({ kind: "pglite" });
+  if (migrate) await migrateToLatest(handle.db);
   return handle;
 }
 
-async function openScratchServerDatabase(serverUrl: string): Promise<DatabaseHandle> {
+export function isServerDatabase(): boolean {
+  return Boolean(process.env.TEST_DATABASE_URL);
+}
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+let schemaKey: Promise<string> | undefined;
+
+/** What the template depends on: every file of this package's source. */
+function templateKey(): Promise<string> {
+  schemaKey ??= (async () => {
+    const hash = createHash("sha256");
+    const files = (await readdir(here, { recursive: true })).filter((f) => f.endsWith(".ts")).sort();
+    for (const file of files) hash.update(file).update(await readFile(join(here, file)));
+    return hash.digest("hex").slice(0, 16);
+  })();
+  return schemaKey;
+}
+
+let template: Promise<string> | undefined;
+
+/** The migrated template database on the server, made by the first test process that needs it. */
+function serverTemplate(serverUrl: string): Promise<string> {
+  template ??= (async () => {
+    const name = `test_template_${await templateKey()}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      // Test processes run in parallel: one builds, the others wait here and then find it.
+      await admin.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
+      const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+      if (found.rowCount === 0) {
+        // Built under another name and renamed, so a process that dies midway leaves no half template.
+        const building = `${name}_building`;
+        await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${building}`);
+        const handle = await openDatabase({
+          kind: "postgres",
+          url: databaseUrl(serverUrl, building),
+          poolSize: 1,
+        });
+        try {
+          await migrateToLatest(handle.db);
+        } finally {
+          await handle.close();
+        }
+        await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      }
+    } finally {
+      // Ending the session releases the advisory lock.
+      await admin.end();
+    }
+    return name;
+  })();
+  return template;
+}
+
+function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function openScratchServerDatabase(serverUrl: string, templateName?: string): Promise<DatabaseHandle> {
   const name = `test_${randomUUID().replaceAll("-", "")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${templateName ? ` TEMPLATE ${templateName}` : ""}`);
   await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
   // The database is dropped when the test ends, which ends its connections: not an error here.
   const handle = await openDatabase(
-    { kind: "postgres", url: url.toString(), poolSize: 5 },
+    { kind: "postgres", url: databaseUrl(serverUrl, name), poolSize: 5 },
     { onConnectionError: () => {} },
   );
   return {
@@ -41,6 +110,19 @@ async function openScratchServerDatabase(serverUrl: string): Promise<DatabaseHan
   };
 }
 
-export function isServerDatabase(): boolean {
-  return Boolean(process.env.TEST_DATABASE_URL);
+/**
+ * Inserts a user row straight into the auth table (no password, no session), for tests below the
+ * API. The e-mail address is `<name>-<uuid>@example.com` in lower case, unique per call.
+ */
+export async function createTestUser(
+  database: DatabaseHandle,
+  name = "u",
+): Promise<{ id: string; email: string }> {
+  const email = `${name.toLowerCase()}-${randomUUID()}@example.com`;
+  const row = await database.db
+    .insertInto("users")
+    .values({ name, email })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, email };
 }

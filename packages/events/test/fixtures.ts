@@ -1,17 +1,13 @@
 import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
+import { createTestUser } from "@todo/db/testing";
 import { silentLog } from "@todo/server";
 import type { EventTransport, OutboundEvent } from "../src/transport.ts";
 
 export const quietLog = silentLog;
 
 export async function createUser(database: DatabaseHandle, name = "u"): Promise<string> {
-  const row = await database.db
-    .insertInto("users")
-    .values({ name, email: `${name}-${crypto.randomUUID()}@example.com` })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return (await createTestUser(database, name)).id;
 }
 
 /** A transport that records what it is given, and fails while `down` is true. */

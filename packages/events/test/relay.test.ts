@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry } from "@todo/server";
+import { waitFor } from "@todo/server/testing";
 import { recordEvent } from "../src/outbox-writer.ts";
 import { OutboxRelay } from "../src/relay.ts";
 import { createUser, pendingCount, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
@@ -162,14 +163,6 @@ test("published rows are pruned after the retention period; pending ones never",
   const left = await database.db.selectFrom("outbox").select(["published_at"]).execute();
   assert.deepEqual(left, [{ published_at: null }]);
 });
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test("outbox metrics: pending rows, the oldest pending age, publish failures and published events", async (t) => {
   const database = await openTestDatabase();

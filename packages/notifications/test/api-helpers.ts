@@ -2,20 +2,14 @@ import type { TestContext } from "node:test";
 import { buildBackend } from "@todo/api";
 import { createOutboxDriver, OutboxFeed } from "@todo/events";
 import { createRegistry } from "@todo/server";
+import { listenForTests } from "@todo/server/testing";
 import type { FastifyServerOptions } from "fastify";
 import webpush from "web-push";
 import type { NotificationServiceDeps } from "../src/service.ts";
 import { fixedResolver, openService, quietLog, testConfig } from "./helpers.ts";
 import { type InvokedService, startInvokedService } from "./invocation-helpers.ts";
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: replies are JSON of many shapes; tests assert on them
-  body: any;
-}
-
-let counter = 0;
+export { assertProblem, type Reply } from "@todo/server/testing";
 
 /**
  * The backend with this service's plugin, on a fresh database and a loopback port, as the
@@ -56,45 +50,6 @@ export async function buildApi(
     await backend.app.close();
     await feed.stop();
   });
-  await backend.app.listen({ port: 0, host: "127.0.0.1" });
-  const baseUrl = `http://127.0.0.1:${(backend.app.server.address() as { port: number }).port}`;
-
-  async function request(
-    method: string,
-    path: string,
-    {
-      token,
-      body,
-      headers: extra,
-    }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<Reply> {
-    const headers: Record<string, string> = { ...extra };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {}
-    return { status: response.status, headers: response.headers, body: parsed };
-  }
-
-  async function signUp(name = "Test User") {
-    counter += 1;
-    const email = `user${counter}-${process.pid}@example.com`;
-    const reply = await request("POST", "/api/auth/sign-up/email", {
-      body: { email, password: "correct horse battery", name },
-    });
-    if (reply.status !== 200)
-      throw new Error(`sign-up failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-    return { token: reply.body.token as string, userId: reply.body.user.id as string, email };
-  }
-
   /** Runs events as the embedded mode does: the outbox driver into the subscriptions, and the worker. */
   async function startPipeline(): Promise<void> {
     const relay = createOutboxDriver({
@@ -108,19 +63,7 @@ export async function buildApi(
     await opened.service.start();
   }
 
-  return { ...opened, backend, baseUrl, request, signUp, startPipeline, invoked };
-}
-
-export function assertProblem(reply: Reply, status: number, code: string, field?: string): void {
-  if (reply.status !== status || reply.body?.code !== code) {
-    throw new Error(`expected ${status} ${code}, got ${reply.status} ${JSON.stringify(reply.body)}`);
-  }
-  if (!reply.headers.get("content-type")?.startsWith("application/problem+json")) {
-    throw new Error(`expected problem+json, got ${reply.headers.get("content-type")}`);
-  }
-  if (field && !reply.body.errors?.some((e: { field: string }) => e.field === field)) {
-    throw new Error(`expected an error naming ${field}, got ${JSON.stringify(reply.body.errors)}`);
-  }
+  return { ...opened, ...(await listenForTests(backend.app)), backend, startPipeline, invoked };
 }
 
 /** The API with VAPID keys configured and public DNS answers, for the push subscription routes. */

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { TestContext } from "node:test";
 import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
-import { openTestDatabase } from "@todo/db/testing";
+import { createTestUser, openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, type StateStore, toCloudEvent } from "@todo/events";
 import { createRegistry, type Registry, silentLog } from "@todo/server";
 import { simpleParser } from "mailparser";
@@ -55,17 +55,8 @@ export async function openService(
   return { database, db: database.db, service, stateStore, registry, onClose };
 }
 
-export async function createUser(
-  database: DatabaseHandle,
-  name = "Ada",
-): Promise<{ id: string; email: string }> {
-  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`;
-  const row = await database.db
-    .insertInto("users")
-    .values({ name, email })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return { id: row.id, email };
+export function createUser(database: DatabaseHandle, name = "Ada"): Promise<{ id: string; email: string }> {
+  return createTestUser(database, name);
 }
 
 type EventType = "task.created" | "task.updated" | "task.completed" | "task.deleted" | "task.due.approaching";
@@ -125,19 +116,7 @@ export function sendEvent(
   };
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from "@todo/server/testing";
 
 export interface ReceivedRequest {
   method: string;

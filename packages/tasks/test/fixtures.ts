@@ -1,16 +1,12 @@
 import type { DatabaseHandle } from "@todo/db";
+import { createTestUser } from "@todo/db/testing";
 import { silentLog } from "@todo/server";
 import { createRecurringTask } from "@todo/tasks";
 
 export const quietLog = silentLog;
 
 export async function createUser(database: DatabaseHandle): Promise<string> {
-  const row = await database.db
-    .insertInto("users")
-    .values({ name: "u", email: `u-${crypto.randomUUID()}@example.com` })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return (await createTestUser(database)).id;
 }
 
 export async function dailyTemplate(

@@ -1,0 +1,220 @@
+// The distributed mode as the benchmarks run it: our services beside their sidecars on the stack,
+// the probe subscriber's record of what it received, and helpers to call the API and read the
+// benchmark database.
+import pg from "pg";
+import type { BenchUser } from "./seed.ts";
+import {
+  appPort,
+  daprPort,
+  log,
+  ports,
+  type Service,
+  sidecar,
+  spawnService,
+  waitForHttp,
+  waitUntil,
+} from "./stack.ts";
+import type { Delivery } from "./subscriber.ts";
+
+export const secret = "benchmark-secret-benchmark-secret-0123456789";
+export const backendUrl = `http://127.0.0.1:${appPort("backend")}`;
+export const subscriberUrl = `http://127.0.0.1:${appPort("notification-service")}`;
+export const services: Service[] = [];
+/** The benchmark's database on the stack's PostgreSQL (created and seeded by the runner). */
+export const databaseUrl = `postgres://todo@127.0.0.1:${ports.POSTGRES_PORT}/bench`;
+
+export async function startDistributed(): Promise<void> {
+  const common = { HOST: "127.0.0.1", LOG_LEVEL: "warn", DATABASE_URL: databaseUrl };
+  const backend = spawnService(
+    "app-backend",
+    process.execPath,
+    ["--import", "tsx", "apps/backend/src/main.ts"],
+    {
+      ...common,
+      PORT: String(appPort("backend")),
+      DAPR_HTTP_PORT: String(daprPort("backend")),
+      BETTER_AUTH_SECRET: secret,
+      AUTH_SIGN_IN_LIMIT_PER_MINUTE: "1000",
+      // The benchmark's webhook receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+    },
+  );
+  services.push(backend);
+  await waitForHttp(`${backendUrl}/readyz`, 60_000, backend);
+  await sidecar.start("backend");
+  const recurring = spawnService(
+    "app-recurring-task-service",
+    process.execPath,
+    ["--import", "tsx", "apps/recurring-task-service/src/main.ts"],
+    {
+      ...common,
+      PORT: String(appPort("recurring-task-service")),
+      DAPR_HTTP_PORT: String(daprPort("recurring-task-service")),
+    },
+  );
+  services.push(recurring);
+  await waitForHttp(`http://127.0.0.1:${appPort("recurring-task-service")}/readyz`, 60_000, recurring);
+  await sidecar.start("recurring-task-service");
+  const subscriber = spawnService(
+    "app-bench-subscriber",
+    process.execPath,
+    ["--import", "tsx", "bench/subscriber.ts", String(appPort("notification-service")), databaseUrl],
+    {},
+  );
+  services.push(subscriber);
+  await waitForHttp(`${subscriberUrl}/healthz`, 60_000, subscriber);
+  await sidecar.start("notification-service");
+}
+
+export async function stopDistributed(): Promise<void> {
+  for (const app of ["notification-service", "recurring-task-service", "backend"] as const)
+    await sidecar.stop(app).catch(() => {});
+  for (const service of services.splice(0).reverse()) await service.stop();
+}
+
+// --- the subscriber's record --------------------------------------------------------------------
+export let seen = 0;
+export const deliveries: Delivery[] = [];
+export async function pollDeliveries(): Promise<Delivery[]> {
+  const response = await fetch(`${subscriberUrl}/bench/deliveries?from=${seen}`);
+  const body = (await response.json()) as { total: number; items: Delivery[] };
+  deliveries.push(...body.items);
+  seen += body.items.length;
+  return deliveries;
+}
+/** The ids of the tasks that `createTask` calls created. */
+export const createdIds = (created: { id?: number }[]) =>
+  new Set(created.filter((c) => c.id).map((c) => c.id!));
+
+/** Until the subscriber has received the task.created event of every task in `ids`. */
+export function waitForCreatedEvents(ids: Set<number>, what: string, timeoutMs: number): Promise<boolean> {
+  return waitUntil(
+    async () => {
+      await pollDeliveries();
+      const got = receivedTaskIds();
+      return [...ids].every((id) => got.has(id));
+    },
+    what,
+    timeoutMs,
+    250,
+  );
+}
+
+export const receivedTaskIds = (type = "task.created") =>
+  new Set(deliveries.filter((d) => d.eventType === type).map((d) => d.taskId));
+
+// --- API helpers ----------------------------------------------------------------------------------
+export const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+export const auth = (user: BenchUser) => ({ authorization: `Bearer ${user.token}` });
+
+export async function createTask(user: BenchUser, body: object): Promise<{ status: number; id?: number }> {
+  try {
+    const response = await fetch(`${backendUrl}/api/${user.id}/tasks`, {
+      method: "POST",
+      headers: { ...auth(user), "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const json = (await response.json()) as { id?: number };
+    return { status: response.status, ...(json.id ? { id: json.id } : {}) };
+  } catch {
+    return { status: 0 };
+  }
+}
+
+/** Calls `fn` `perSecond` times a second (open loop) until `until()` is true; answers the results. */
+export async function paced<T>(
+  perSecond: number,
+  until: () => boolean,
+  fn: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const pending: Promise<T>[] = [];
+  const started = performance.now();
+  for (let i = 0; !until(); i++) {
+    pending.push(fn(i));
+    const wait = started + ((i + 1) * 1000) / perSecond - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  return Promise.all(pending);
+}
+
+/** Until the subscriber has received every task event published so far (a backlog is not latency). */
+export async function waitForSubscriber(timeoutMs: number): Promise<void> {
+  await drainOutbox(timeoutMs);
+  const published = (
+    await query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE topic = 'task-events'")
+  )[0]!.n;
+  await waitUntil(
+    async () => {
+      await pollDeliveries();
+      return new Set(deliveries.map((d) => d.eventId)).size >= published;
+    },
+    "the subscriber to catch up",
+    timeoutMs,
+    500,
+  );
+}
+
+export async function drainOutbox(timeoutMs: number): Promise<boolean> {
+  return waitUntil(
+    async () =>
+      (await query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL"))[0]!
+        .n === 0,
+    "the outbox to drain",
+    timeoutMs,
+    250,
+  );
+}
+
+export async function query<T>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many events the notification service's consumer has handled (its /metrics), any outcome. */
+export async function consumedTotal(): Promise<number> {
+  const text = await fetch(`${subscriberUrl}/metrics`).then((r) => r.text());
+  let total = 0;
+  for (const m of text.matchAll(/^events_consumed_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
+  return total;
+}
+
+/** Publishes CloudEvents through the backend's sidecar, 8 at a time; answers how many failed. */
+export async function republish(
+  events: { cloudEvent: Record<string, unknown>; key: string }[],
+): Promise<number> {
+  const publishUrl = `http://127.0.0.1:${daprPort("backend")}/v1.0/publish/task-pubsub/task-events`;
+  let failed = 0;
+  let next = 0;
+  let lastRefusal = "";
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < events.length) {
+        const { cloudEvent, key } = events[next++]!;
+        // A publish the sidecar refuses (its resiliency policy may be open after the outage) is
+        // tried again, as a relay would: every event is to be delivered a second time.
+        let ok = false;
+        for (let attempt = 0; attempt < 8 && !ok; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+          const response = await fetch(`${publishUrl}?metadata.partitionKey=${encodeURIComponent(key)}`, {
+            method: "POST",
+            headers: { "content-type": "application/cloudevents+json" },
+            body: JSON.stringify(cloudEvent),
+          }).catch(() => undefined);
+          await response?.body?.cancel();
+          ok = response?.status === 204;
+          if (!ok && lastRefusal === "") lastRefusal = `${response?.status ?? "no answer"}`;
+        }
+        if (!ok) failed++;
+      }
+    }),
+  );
+  if (lastRefusal)
+    log(`republish: the sidecar refused at least once (first: ${lastRefusal}); ${failed} never went out`);
+  return failed;
+}
