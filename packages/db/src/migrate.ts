@@ -7,6 +7,7 @@ import * as notifications from "./migrations/0004-notifications.ts";
 import * as schedules from "./migrations/0005-schedules.ts";
 import * as clientTrust from "./migrations/0006-client-trust.ts";
 import * as seriesIntent from "./migrations/0007-series-intent.ts";
+import * as oauthClients from "./migrations/0010-oauth-clients.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   "0005-schedules": schedules,
   "0006-client-trust": clientTrust,
   "0007-series-intent": seriesIntent,
+  "0010-oauth-clients": oauthClients,
 };
 
 function migrator(db: Kysely<any>): Migrator {
