@@ -5,6 +5,11 @@ import { build } from "./helpers.ts";
 import { call, connectMcp } from "./mcp-client.ts";
 import { openStream } from "./sse-client.ts";
 
+const resourceText = (result: { contents: ({ text: string } | { blob: string })[] }) => {
+  const first = result.contents[0]!;
+  return "text" in first ? first.text : "";
+};
+
 test("MCP over Streamable HTTP lists every tool with schemas and truthful annotations", async (t) => {
   const api = await build(t);
   const ada = await api.signUp("Ada");
@@ -230,7 +235,7 @@ test("tag, recurring-task and notification tools, resources and prompts", async 
     ["Chores"],
   );
   const tagResource = await client.readResource({ uri: "todo://tags" });
-  assert.deepEqual(JSON.parse(String(tagResource.contents[0]!.text)).items, tags.data.items);
+  assert.deepEqual(JSON.parse(resourceText(tagResource)).items, tags.data.items);
 
   const template = await call(client, "create_recurring_task", {
     template_title: "Monthly report",
@@ -248,7 +253,7 @@ test("tag, recurring-task and notification tools, resources and prompts", async 
 
   const task = (await call(client, "create_task", { title: "Read me" })).data;
   const resource = await client.readResource({ uri: `todo://tasks/${task.id}` });
-  assert.equal(JSON.parse(String(resource.contents[0]!.text)).title, "Read me");
+  assert.equal(JSON.parse(resourceText(resource)).title, "Read me");
   assert.equal(resource.contents[0]!.mimeType, "application/json");
 
   // Notifications are written by the notification service; here two are put in place for Ada.

@@ -50,6 +50,13 @@ export async function authenticateMcp(
     const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.resource });
     const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ") : []);
     if (!payload.sub) return { error: "invalid_token", description: "the token names no user" };
+    // A sender-constrained (DPoP, RFC 9449) token needs proof checks this server does not make.
+    if (payload.cnf !== undefined) {
+      return {
+        error: "invalid_token",
+        description: "DPoP-bound tokens are not accepted; ask for a Bearer token",
+      };
+    }
     if (!scopes.has(MCP_READ_SCOPE)) {
       return { error: "insufficient_scope", description: `the token lacks the ${MCP_READ_SCOPE} scope` };
     }

@@ -42,6 +42,8 @@ export function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): void 
       bearer_methods_supported: ["header"],
       resource_name: "Todo",
       resource_documentation: new URL("/docs", options.publicUrl).href,
+      // Bearer tokens only: DPoP proofs are not checked here, so none are advertised.
+      dpop_signing_alg_values_supported: undefined,
     });
   for (const url of [PROTECTED_RESOURCE_METADATA_PATH, "/.well-known/oauth-protected-resource"]) {
     app.get(url, { schema: { hide: true } }, async () => protectedResource());
