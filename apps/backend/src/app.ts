@@ -71,6 +71,9 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     },
     log: (level, message, error) => log?.[level](error ? { err: error } : {}, message),
   });
+  // Plugins finish their start-up (the OAuth provider records the MCP resource) before the
+  // backend is used, or closed.
+  await auth.$context;
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
     service: "backend",

@@ -1,10 +1,14 @@
 // The notification service through the real stack: a task completed through the backend reaches
 // notification-service through daprd → Kafka → daprd; its signed webhook goes out, and the
-// delivery's attempt history lands in Redis through the Dapr state API. Needs up.sh first.
+// delivery's attempt history lands in Redis through the Dapr state API. A task created by an AI
+// assistant through the backend's MCP server takes the same way. Needs up.sh first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Webhook } from "standardwebhooks";
 import {
   appPort,
@@ -137,4 +141,45 @@ test("a task completed through the backend becomes an in-app notification and a 
   assert.ok(keys.length > 0, "delivery history keys in Redis");
   const stored = JSON.parse(await redisGet(keys[0]!)) as { attempts: unknown[] };
   assert.ok(stored.attempts.length > 0);
+});
+
+test("a task created through MCP reaches notification-service through Kafka: its task.created webhook goes out, source mcp", async () => {
+  const json = { "content-type": "application/json" };
+  const signUp = (await fetch(`${backend}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({
+      email: `${crypto.randomUUID()}@example.com`,
+      password: "correct horse battery",
+      name: "MCP",
+    }),
+  }).then((r) => r.json())) as { token: string; user: { id: string } };
+  const authorization = `Bearer ${signUp.token}`;
+  const port = (receiver.address() as { port: number }).port;
+  const webhook = (await fetch(`${backend}/api/${signUp.user.id}/webhooks`, {
+    method: "POST",
+    headers: { ...json, authorization },
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/mcp-hook`, event_types: ["task.created"] }),
+  }).then((r) => r.json())) as { secret: string };
+
+  const client = new Client({ name: "stack-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("/mcp", backend), {
+      requestInit: { headers: { authorization } },
+    }),
+  );
+  const result = (await client.callTool({
+    name: "create_task",
+    arguments: { title: "Made by an assistant" },
+  })) as CallToolResult;
+  await client.close();
+  assert.notEqual(result.isError, true, JSON.stringify(result.content));
+  const task = result.structuredContent as { id: number };
+  const about = (r: { body: string }) => new RegExp(`"task_id":${task.id}[,}]`).test(r.body);
+
+  await waitUntil(() => received.some(about), "the MCP task's webhook", 60_000);
+  const delivery = received.find(about)!;
+  const payload = new Webhook(webhook.secret).verify(delivery.body, delivery.headers);
+  assert.match(JSON.stringify(payload), /"task\.created"/);
+  assert.match(JSON.stringify(payload), /"source":"mcp"/);
 });

@@ -28,6 +28,7 @@ export const PROTECTED_RESOURCE_METADATA_PATH = `/.well-known/oauth-protected-re
  * Without a valid token /mcp answers 401 with `WWW-Authenticate: Bearer resource_metadata=…`.
  */
 export function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): void {
+  const tags = ["mcp"];
   const resource = mcpResourceUrl(options.publicUrl);
   const issuer = oauthIssuer(options.publicUrl);
   const resourceMetadataUrl = new URL(PROTECTED_RESOURCE_METADATA_PATH, options.publicUrl).href;
@@ -46,7 +47,16 @@ export function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): void 
       dpop_signing_alg_values_supported: undefined,
     });
   for (const url of [PROTECTED_RESOURCE_METADATA_PATH, "/.well-known/oauth-protected-resource"]) {
-    app.get(url, { schema: { hide: true } }, async () => protectedResource());
+    const shown = url === PROTECTED_RESOURCE_METADATA_PATH;
+    app.get(
+      url,
+      {
+        schema: shown
+          ? { tags, summary: "The MCP server's OAuth protected resource metadata (RFC 9728)" }
+          : { hide: true },
+      },
+      async () => protectedResource(),
+    );
   }
   // RFC 8414 §3: for the issuer http://host/api/auth the document is at the well-known URI plus
   // /api/auth; clients that ignore the issuer's path look at the root one.
@@ -54,7 +64,11 @@ export function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): void 
     "/.well-known/oauth-authorization-server/api/auth",
     "/.well-known/oauth-authorization-server",
   ]) {
-    app.get(url, { schema: { hide: true } }, async (request, reply) => {
+    const shown = url.endsWith("/api/auth");
+    const schema = shown
+      ? { tags, summary: "Better Auth's OAuth authorization server metadata (RFC 8414)" }
+      : { hide: true };
+    app.get(url, { schema }, async (request, reply) => {
       const response = await authServerMetadata(new Request(new URL(request.url, options.publicUrl)));
       response.headers.forEach((value, key) => {
         if (key !== "content-length") reply.header(key, value);
@@ -97,7 +111,18 @@ export function mcpRoutes(app: FastifyInstance, options: McpRouteOptions): void 
     await server.connect(transport);
     await transport.handleRequest(request.raw, reply.raw, request.body);
   };
-  app.route({ method: ["GET", "POST", "DELETE"], url: MCP_PATH, schema: { hide: true }, handler: handle });
+  app.post(
+    MCP_PATH,
+    {
+      schema: {
+        tags,
+        summary:
+          "MCP over Streamable HTTP (JSON-RPC); Authorization: Bearer, an OAuth access token for PUBLIC_URL/mcp or a personal token",
+      },
+    },
+    handle,
+  );
+  app.route({ method: ["GET", "DELETE"], url: MCP_PATH, schema: { hide: true }, handler: handle });
 }
 
 function jsonRpcError(message: string) {
