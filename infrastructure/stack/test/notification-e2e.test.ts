@@ -61,7 +61,8 @@ after(async () => {
   receiver.close();
 });
 
-test("a task completed through the backend becomes an in-app notification and a signed webhook, tracked in Redis", async () => {
+/** A new user with a webhook to the receiver at `path` for `eventTypes`: their headers, API base and the webhook. */
+async function userWithWebhook(path: string, eventTypes: string[]) {
   const json = { "content-type": "application/json" };
   const signUp = (await fetch(`${backend}/api/auth/sign-up/email`, {
     method: "POST",
@@ -78,8 +79,13 @@ test("a task completed through the backend becomes an in-app notification and a 
   const webhook = (await fetch(`${api}/webhooks`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, event_types: ["task.completed"] }),
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}${path}`, event_types: eventTypes }),
   }).then((r) => r.json())) as { id: number; secret: string };
+  return { headers, api, webhook };
+}
+
+test("a task completed through the backend becomes an in-app notification and a signed webhook, tracked in Redis", async () => {
+  const { headers, api, webhook } = await userWithWebhook("/hook", ["task.completed"]);
   assert.match(webhook.secret, /^whsec_/);
 
   const task = (await fetch(`${api}/tasks`, {
@@ -144,23 +150,8 @@ test("a task completed through the backend becomes an in-app notification and a 
 });
 
 test("a task created through MCP reaches notification-service through Kafka: its task.created webhook goes out, source mcp", async () => {
-  const json = { "content-type": "application/json" };
-  const signUp = (await fetch(`${backend}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify({
-      email: `${crypto.randomUUID()}@example.com`,
-      password: "correct horse battery",
-      name: "MCP",
-    }),
-  }).then((r) => r.json())) as { token: string; user: { id: string } };
-  const authorization = `Bearer ${signUp.token}`;
-  const port = (receiver.address() as { port: number }).port;
-  const webhook = (await fetch(`${backend}/api/${signUp.user.id}/webhooks`, {
-    method: "POST",
-    headers: { ...json, authorization },
-    body: JSON.stringify({ url: `http://127.0.0.1:${port}/mcp-hook`, event_types: ["task.created"] }),
-  }).then((r) => r.json())) as { secret: string };
+  const { headers, webhook } = await userWithWebhook("/mcp-hook", ["task.created"]);
+  const { authorization } = headers;
 
   const client = new Client({ name: "stack-test", version: "1.0.0" });
   await client.connect(
