@@ -55,19 +55,15 @@ async function authorize(
   const next = new URL(start.headers.get("location")!, "http://localhost");
   // The first time, the user is asked (the web app's consent page posts the answer); a consent
   // already given for these scopes is remembered.
-  const askedConsent = next.pathname === "/oauth/consent";
-  const back = askedConsent
-    ? new URL(
-        (
-          await fetch(`${api.baseUrl}/api/auth/oauth2/consent`, {
-            method: "POST",
-            redirect: "manual",
-            headers: { ...session, "content-type": "application/json" },
-            body: JSON.stringify({ accept: true, oauth_query: next.search.slice(1) }),
-          })
-        ).headers.get("location")!,
-      )
-    : next;
+  const askedConsent = next.pathname === "/oauth/consent/";
+  // As the consent page answers: a fetch that asks for JSON gets `{redirect, url}` to follow.
+  const consent = (accept: boolean) =>
+    fetch(`${api.baseUrl}/api/auth/oauth2/consent`, {
+      method: "POST",
+      headers: { ...session, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ accept, oauth_query: next.search.slice(1) }),
+    }).then((r) => r.json() as Promise<{ url: string }>);
+  const back = askedConsent ? new URL((await consent(true)).url) : next;
   assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI);
   assert.equal(back.searchParams.get("state"), "state-1");
   const token = (codeVerifier: string) =>

@@ -75,8 +75,9 @@ export function mcpOAuthPlugins(options: McpOAuthOptions) {
   const jwtPlugin = jwt({ disableSettingJwtHeader: true });
   const provider = (schema?: ReturnType<typeof snakeCaseSchema>) =>
     oauthProvider({
-      loginPage: "/login",
-      consentPage: "/oauth/consent",
+      // The web app's pages (trailing slashes: its static export's paths).
+      loginPage: "/login/",
+      consentPage: "/oauth/consent/",
       scopes,
       resources: [{ identifier: resource, name: "Todo MCP server", allowedScopes: [...MCP_SCOPES] }],
       clientRegistrationDefaultResources: [resource],
