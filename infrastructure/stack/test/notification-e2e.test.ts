@@ -3,12 +3,17 @@
 // Kafka in between, the cron binding ticking; the notification service's subscription is served by
 // the Dapr driver. Then what only this mode has: the delivery history in Redis through the Dapr
 // state API; the notification API served by notification-service and reached through the backend
-// by Dapr service invocation; every service's credentials read from the file secret store. Needs
-// up.sh first.
+// by Dapr service invocation; every service's credentials read from the file secret store; a task
+// created by an AI assistant through the backend's MCP server takes the same way. Needs up.sh first.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { test } from "node:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Webhook } from "standardwebhooks";
 import { pipelineSuite } from "../../../apps/embedded/test/pipeline-suite.ts";
 import {
   type AppId,
@@ -168,4 +173,46 @@ test("secret store: the services run with no credential in their environment, re
   const user = await signUp("Secrets");
   const reply = await fetch(`${backend}/api/${user.id}/notifications`, { headers: user.headers });
   assert.equal(reply.status, 200);
+});
+
+test("stack: a task created through MCP reaches notification-service through Kafka: its task.created webhook goes out, source mcp", async (t) => {
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  t.after(() => receiver.close());
+  const user = await signUp("Assistant");
+  const port = (receiver.address() as { port: number }).port;
+  const webhook = (await fetch(`${backend}/api/${user.id}/webhooks`, {
+    method: "POST",
+    headers: user.headers,
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/mcp-hook`, event_types: ["task.created"] }),
+  }).then((r) => r.json())) as { id: number; secret: string };
+
+  const client = new Client({ name: "stack-test", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("/mcp", backend), {
+      requestInit: { headers: { authorization: user.headers.authorization } },
+    }),
+  );
+  const result = (await client.callTool({
+    name: "create_task",
+    arguments: { title: "Made by an assistant" },
+  })) as CallToolResult;
+  await client.close();
+  assert.notEqual(result.isError, true, JSON.stringify(result.content));
+  const task = result.structuredContent as { id: number };
+  const about = (r: { body: string }) => new RegExp(`"task_id":${task.id}[,}]`).test(r.body);
+
+  await waitUntil(() => received.some(about), "the MCP task's webhook", 60_000);
+  const delivery = received.find(about)!;
+  const payload = new Webhook(webhook.secret).verify(delivery.body, delivery.headers);
+  assert.match(JSON.stringify(payload), /"task\.created"/);
+  assert.match(JSON.stringify(payload), /"source":"mcp"/);
 });

@@ -3,6 +3,7 @@ import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
 import { createServer, type Registry, type RoutesPlugin } from "@todo/server";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
 import { type Auth, createAuth } from "./auth.ts";
+import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { AccountThrottle } from "./plugins/account-rules.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
 import { registerCrossOriginGuard } from "./plugins/cross-origin-guard.ts";
@@ -62,6 +63,9 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     },
     log: (level, message, error) => log?.[level](error ? { err: error } : {}, message),
   });
+  // Plugins finish their start-up (the OAuth provider records the MCP resource) before the
+  // backend is used, or closed.
+  await auth.$context;
   const frontendDir = hasFrontend(deps.frontendDir) ? deps.frontendDir : undefined;
   const app = await createServer({
     service: "backend",
@@ -88,6 +92,12 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     accountThrottle: new AccountThrottle(db, deps.signInLimitPerMinute),
   });
   priorityRoutes(app, db);
+  mcpRoutes(app, {
+    db,
+    auth,
+    publicUrl: deps.publicUrl,
+    ...(deps.maxActiveTemplates !== undefined ? { maxActiveTemplates: deps.maxActiveTemplates } : {}),
+  });
   for (const plugin of deps.plugins ?? []) plugin.publicRoutes?.(app);
   await app.register(
     async (scope) => {

@@ -3,6 +3,7 @@ import type { Database } from "@todo/db";
 import { betterAuth } from "better-auth";
 import { bearer } from "better-auth/plugins/bearer";
 import type { Kysely } from "kysely";
+import { mcpOAuthPlugins } from "./mcp/oauth-provider.ts";
 import type { SendVerificationMail } from "./verification-mail.ts";
 
 export interface AuthOptions {
@@ -138,7 +139,8 @@ export function createAuth(options: AuthOptions) {
           args.find((arg) => arg instanceof Error),
         ),
     },
-    plugins: [bearer()],
+    // OAuth 2.1 for the MCP server (mcp/oauth-provider.ts).
+    plugins: [bearer(), ...mcpOAuthPlugins({ publicUrl: options.publicUrl })],
   });
 }
 

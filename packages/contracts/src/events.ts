@@ -15,7 +15,8 @@ export const TaskEventType = z.enum([
 ]);
 export type TaskEventType = z.infer<typeof TaskEventType>;
 
-export const EventSource = z.enum(["backend", "recurring-task-service", "notification-service"]);
+/** Which service wrote the event; "mcp" is a change an AI assistant made through the MCP server. */
+export const EventSource = z.enum(["backend", "recurring-task-service", "notification-service", "mcp"]);
 export type EventSource = z.infer<typeof EventSource>;
 
 /**

@@ -9,6 +9,7 @@ import * as clientTrust from "./migrations/0006-client-trust.ts";
 import * as seriesIntent from "./migrations/0007-series-intent.ts";
 import * as relayLease from "./migrations/0008-relay-lease.ts";
 import * as eventSequences from "./migrations/0009-event-sequences.ts";
+import * as oauthClients from "./migrations/0010-oauth-clients.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   "0007-series-intent": seriesIntent,
   "0008-relay-lease": relayLease,
   "0009-event-sequences": eventSequences,
+  "0010-oauth-clients": oauthClients,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -9,6 +9,7 @@ export {
 } from "./config.ts";
 export { backoffMs, DeliveryWorker, type RetryPolicy } from "./delivery-worker.ts";
 export { isPublicAddress, type Resolver } from "./network-guard.ts";
+export { listNotifications, markAllRead, setNotificationRead } from "./notifications.ts";
 export { DEFAULT_PREFERENCES } from "./preferences.ts";
 export {
   CONSUMER_NAME,

@@ -7,6 +7,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { ApiError, authApi } from "@/lib/api-client";
 import { loadContracts, preloadContracts } from "@/lib/contracts";
 import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
+import { authorizationToResume } from "@/lib/oauth-authorization";
 import { browserTimeZone } from "@/lib/time-zone";
 import { Field, FormError } from "./field";
 
@@ -68,7 +69,10 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
           return;
         }
       } else await authApi.signIn(parsed.data);
-      router.replace(safeNext(params.get("next")));
+      // Signed in on an assistant's behalf: its authorization request goes on.
+      const resume = authorizationToResume(params);
+      if (resume) window.location.assign(resume);
+      else router.replace(safeNext(params.get("next")));
     } catch (error) {
       setErrors(friendly(error));
       setBusy(false);

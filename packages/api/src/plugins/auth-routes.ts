@@ -159,12 +159,20 @@ async function forwardToAuth(
       }
     }
   }
-  if (hasBody) headers.set("content-type", "application/json");
+  // A form (OAuth's token endpoint takes only forms) is passed on as a form, anything else as JSON.
+  const isForm = request.headers["content-type"]?.startsWith("application/x-www-form-urlencoded") ?? false;
+  if (hasBody) headers.set("content-type", isForm ? "application/x-www-form-urlencoded" : "application/json");
   const response = await auth.handler(
     new Request(new URL(request.url, `http://${request.headers.host ?? "localhost"}`), {
       method: request.method,
       headers,
-      ...(hasBody ? { body: JSON.stringify(body) } : {}),
+      ...(hasBody
+        ? {
+            body: isForm
+              ? new URLSearchParams(body as Record<string, string>).toString()
+              : JSON.stringify(body),
+          }
+        : {}),
     }),
   );
   response.headers.forEach((value, key) => {
@@ -188,6 +196,9 @@ async function forwardToAuth(
     return reply.send(TOKEN_ANSWERS.has(path) ? parsed : withoutTokens(parsed));
   }
 
+  // OAuth endpoints answer errors as RFC 6749 §5.2 says ({error, error_description}): clients read those.
+  if (path.startsWith("/oauth2/"))
+    return reply.type(response.headers.get("content-type") ?? "application/json").send(text);
   const problem = authProblem(request, response.status, text);
   return reply.code(problem.status).type("application/problem+json").send(problem);
 }
@@ -234,6 +245,20 @@ export function registerAuth(app: FastifyInstance, auth: Auth, options: AuthRout
     },
     (request, reply) => forwardToAuth(auth, request, reply, options),
   );
+  // OAuth's token, revocation and introspection requests are forms (RFC 6749 §4.1.3); only here.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string" },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scope.route({
+      method: ["GET", "POST"],
+      url: "/api/auth/oauth2/*",
+      schema: { hide: true },
+      handler: (request, reply) => forwardToAuth(auth, request, reply, options),
+    });
+  });
   app.route({
     method: ["GET", "POST"],
     url: "/api/auth/*",
