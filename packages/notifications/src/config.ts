@@ -1,4 +1,4 @@
-import { Flag, Port, PostgresUrl, parseEnv, serviceEnv } from "@todo/server";
+import { Flag, Port, PostgresUrl, parseEnv, serviceEnv, serviceSettings } from "@todo/server";
 import { z } from "zod";
 
 export { ConfigError } from "@todo/server";
@@ -94,16 +94,7 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env): No
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(ServiceEnv, env);
   return {
-    port: e.PORT,
-    host: e.HOST,
-    logLevel: e.LOG_LEVEL,
-    database: {
-      kind: "postgres" as const,
-      url: e.DATABASE_URL,
-      poolSize: e.DATABASE_POOL_SIZE,
-      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
-    },
-    dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
+    ...serviceSettings(e),
     /** Who may call the notification API by service invocation, and the token that proves it. */
     invocation: { appApiToken: e.APP_API_TOKEN, callers: e.NOTIFICATION_API_CALLERS },
     notification: channels(e),

@@ -29,6 +29,28 @@ export const serviceEnv = {
   STATESTORE_NAME: z.string().min(1).default("todo-statestore"),
 };
 
+type ServiceEnv = z.output<z.ZodObject<typeof serviceEnv>> & { PORT: number; DATABASE_URL: string };
+
+/**
+ * A distributed service's common settings from its parsed environment: where it listens, its log
+ * level, its PostgreSQL server and its sidecar. Shapes: `{ port, host, logLevel, database: { kind:
+ * "postgres", url, poolSize, preparedStatements }, dapr: { httpPort, pubsubName, stateStoreName } }`.
+ */
+export function serviceSettings(e: ServiceEnv) {
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    database: {
+      kind: "postgres" as const,
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    },
+    dapr: { httpPort: e.DAPR_HTTP_PORT, pubsubName: e.PUBSUB_NAME, stateStoreName: e.STATESTORE_NAME },
+  };
+}
+
 /** Validates the environment once; a bad value is reported with the variable's name. */
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
   const parsed = schema.safeParse(env);

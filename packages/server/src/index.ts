@@ -8,6 +8,7 @@ export {
   PostgresUrl,
   parseEnv,
   serviceEnv,
+  serviceSettings,
 } from "./config.ts";
 export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
