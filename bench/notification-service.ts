@@ -1,6 +1,8 @@
 // `notification`: the real notification service: signed webhook latency, then every event again.
 
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { join } from "node:path";
 import type { DomainEvent } from "@todo/contracts";
 import { toCloudEvent } from "@todo/events";
 import {
@@ -18,7 +20,7 @@ import {
 import { type Benchmark, P, redelivery, row } from "./harness.ts";
 import { summarize } from "./report.ts";
 import type { BenchUser } from "./seed.ts";
-import { appPort, daprPort, sidecar, spawnService, waitForHttp, waitUntil } from "./stack.ts";
+import { appPort, daprPort, sidecar, spawnService, stackDir, waitForHttp, waitUntil } from "./stack.ts";
 
 export const notificationService: Benchmark = {
   name: "notification",
@@ -51,6 +53,8 @@ async function benchNotifications(users: BenchUser[]): Promise<void> {
       PORT: String(appPort("notification-service")),
       DAPR_HTTP_PORT: String(daprPort("notification-service")),
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+      // The token its sidecar presents (sidecar.sh reads it from the stack's secrets file).
+      APP_API_TOKEN: stackAppApiToken(),
     },
   );
   services.push(notifier);
@@ -208,4 +212,14 @@ async function benchNotifications(users: BenchUser[]): Promise<void> {
   } finally {
     receiver.close();
   }
+}
+
+/** The app API token up.sh wrote to the stack's secrets file (todo-secrets.APP_API_TOKEN). */
+function stackAppApiToken(): string {
+  const secrets = JSON.parse(readFileSync(join(stackDir, "secrets.json"), "utf8")) as {
+    "todo-secrets"?: { APP_API_TOKEN?: string };
+  };
+  const token = secrets["todo-secrets"]?.APP_API_TOKEN;
+  if (!token) throw new Error(`no APP_API_TOKEN in ${stackDir}/secrets.json; the stack's up.sh writes it`);
+  return token;
 }
