@@ -123,7 +123,7 @@ test("a receiver that does not answer in time is retried; a redirect is not foll
     headers: { location: "http://127.0.0.1:1/" },
   }));
   const { db, database, service } = await openService(t, {
-    config: testConfig({ webhooks: { allowPrivateNetworks: true, timeoutMs: 300 } }),
+    config: testConfig({ webhooks: { allowPrivateNetworks: true, timeoutMs: 1500 } }),
   });
   const user = await createUser(database);
   await createWebhook(
@@ -143,7 +143,9 @@ test("a receiver that does not answer in time is retried; a redirect is not foll
       : undefined;
   }, "both deliveries settled");
   const byStatus = Object.fromEntries(rows.map((r) => [r.status, r]));
-  assert.equal(byStatus.delivered?.attempts, 2, "the timed-out attempt was retried");
+  // The first attempt hangs and times out; a loaded machine may time out a later one too.
+  assert.ok((byStatus.delivered?.attempts ?? 0) >= 2, "the timed-out attempt was retried");
+  assert.equal(slow.received.length, byStatus.delivered?.attempts, "one request per recorded attempt");
   assert.equal(byStatus.dead?.attempts, 1);
   assert.match(byStatus.dead?.last_error ?? "", /302.*redirects are not followed/);
   assert.equal(redirect.received.length, 1);
