@@ -13,8 +13,12 @@ export type DatabaseTarget =
        */
       preparedStatements?: boolean;
     }
-  /** `dataDir` is a folder, or undefined for an in-memory database (tests). */
-  | { kind: "pglite"; dataDir?: string };
+  /**
+   * `dataDir` is a folder, or undefined for an in-memory database (tests). `image` is a data
+   * folder tarball (from `dumpDataDir()`) an in-memory database starts from instead of a new
+   * cluster: tests copy one migrated image rather than running initdb and the migrations again.
+   */
+  | { kind: "pglite"; dataDir?: string; image?: Blob };
 
 export type NotificationListener = (payload: string) => void;
 
@@ -23,6 +27,8 @@ export interface DatabaseHandle {
   kind: DatabaseTarget["kind"];
   /** LISTEN on a channel; resolves to a function that stops listening. */
   listen(channel: string, onNotify: NotificationListener): Promise<() => Promise<void>>;
+  /** PGlite only: the data folder as an uncompressed tarball, to open copies from (`image`). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -42,10 +48,10 @@ export async function openDatabase(
     options.onConnectionError ?? ((error) => console.warn(`database connection error: ${error.message}`));
   return target.kind === "postgres"
     ? openPostgres(target.url, target.poolSize ?? 10, target.preparedStatements ?? true, onError)
-    : openPglite(target.dataDir);
+    : openPglite(target.dataDir, target.image);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string | undefined, image: Blob | undefined): Promise<DatabaseHandle> {
   // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
   // whose modules would otherwise be loaded at every start.
   // The services' images leave PGlite out (scripts/bundle.mjs embeddedOnlyExternals).
@@ -60,7 +66,11 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       cause: error,
     });
   });
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, unaccent } });
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(image ? { loadDataDir: image } : {}),
+    extensions: { pg_trgm, unaccent },
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {
     db,
@@ -69,8 +79,14 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
       const unsubscribe = await client.listen(channel, onNotify);
       return unsubscribe;
     },
-    // Kysely's destroy closes the PGlite instance, which flushes it to disk.
-    close: () => db.destroy(),
+    dumpDataDir: () => client.dumpDataDir("none"),
+    // Kysely's destroy closes the PGlite instance (which flushes it to disk), but only if a query
+    // ever ran through Kysely: a database only LISTENed on would stay open, and with it PGlite's
+    // timer (Postgres's setitimer in WebAssembly, re-armed every 10 s), keeping the process alive.
+    async close() {
+      await db.destroy();
+      if (!client.closed) await client.close();
+    },
   };
 }
 

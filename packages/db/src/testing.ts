@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -7,11 +7,15 @@ import { type DatabaseHandle, openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 
 /**
- * A database of its own for one test, closed (and on a server dropped) by `close()`, migrated
- * unless `migrate: false`: a new in-memory PGlite, or on the PostgreSQL server named by
- * TEST_DATABASE_URL a new database copied from a migrated template (`CREATE DATABASE … TEMPLATE …`,
- * the template made once per run and keyed by a hash of this package's source), so a test on a
- * server does not run the migrations again.
+ * A database of its own for one test, closed (and on a server dropped) by `close()`: in-memory
+ * PGlite by default, or a new database on the PostgreSQL server named by TEST_DATABASE_URL.
+ *
+ * Each is a copy of one image made once, migrated unless `migrate: false`: on PGlite a data folder
+ * tarball (`dumpDataDir`/`loadDataDir`, also kept in `node_modules/.cache/todo-test-databases/`
+ * for the next test process), on a server a template database (`CREATE DATABASE … TEMPLATE …`).
+ * A copy skips initdb and the migrations, which cost most of a test's time before; the image is
+ * keyed by a hash of this package's source and the PGlite release, so a changed migration makes
+ * a new one.
  */
 export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
   const migrate = options.migrate ?? true;
@@ -19,9 +23,7 @@ export async function openTestDatabase(options: { migrate?: boolean } = {}): Pro
   if (serverUrl) {
     return openScratchServerDatabase(serverUrl, migrate ? await serverTemplate(serverUrl) : undefined);
   }
-  const handle = await openDatabase({ kind: "pglite" });
-  if (migrate) await migrateToLatest(handle.db);
-  return handle;
+  return openDatabase({ kind: "pglite", image: await pgliteImage(migrate ? "migrated" : "empty") });
 }
 
 export function isServerDatabase(): boolean {
@@ -29,18 +31,58 @@ export function isServerDatabase(): boolean {
 }
 
 const here = fileURLToPath(new URL(".", import.meta.url));
+const cacheDir = fileURLToPath(new URL("../../../node_modules/.cache/todo-test-databases/", import.meta.url));
 
 let schemaKey: Promise<string> | undefined;
 
-/** What the template depends on: every file of this package's source. */
-function templateKey(): Promise<string> {
+/** What the images depend on: every file of this package's source, and the PGlite release. */
+function imageKey(): Promise<string> {
   schemaKey ??= (async () => {
     const hash = createHash("sha256");
     const files = (await readdir(here, { recursive: true })).filter((f) => f.endsWith(".ts")).sort();
     for (const file of files) hash.update(file).update(await readFile(join(here, file)));
+    const pglite = new URL("../package.json", import.meta.resolve("@electric-sql/pglite"));
+    hash.update(await readFile(pglite));
     return hash.digest("hex").slice(0, 16);
   })();
   return schemaKey;
+}
+
+const images = new Map<string, Promise<Blob>>();
+
+function pgliteImage(kind: "migrated" | "empty"): Promise<Blob> {
+  let image = images.get(kind);
+  if (!image) {
+    image = loadOrBuildImage(kind);
+    images.set(kind, image);
+  }
+  return image;
+}
+
+async function loadOrBuildImage(kind: "migrated" | "empty"): Promise<Blob> {
+  const path = join(cacheDir, `${kind}-${await imageKey()}.tar`);
+  try {
+    return new Blob([await readFile(path)]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const handle = await openDatabase({ kind: "pglite" });
+  try {
+    if (kind === "migrated") await migrateToLatest(handle.db);
+    const image = await (handle.dumpDataDir as () => Promise<Blob>)();
+    // Written aside and renamed, so a test process running beside this one never reads half a file.
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${path}.${process.pid}.partial`;
+    await writeFile(partial, Buffer.from(await image.arrayBuffer()));
+    await rename(partial, path);
+    // Images of earlier sources are of no more use: 40 MB each, one per migration change.
+    for (const name of await readdir(cacheDir))
+      if (name.startsWith(`${kind}-`) && name.endsWith(".tar") && join(cacheDir, name) !== path)
+        await rm(join(cacheDir, name), { force: true });
+    return image;
+  } finally {
+    await handle.close();
+  }
 }
 
 let template: Promise<string> | undefined;
@@ -48,7 +90,7 @@ let template: Promise<string> | undefined;
 /** The migrated template database on the server, made by the first test process that needs it. */
 function serverTemplate(serverUrl: string): Promise<string> {
   template ??= (async () => {
-    const name = `test_template_${await templateKey()}`;
+    const name = `test_template_${await imageKey()}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     try {

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "kysely";
 import { isServerDatabase, openTestDatabase } from "../src/testing.ts";
@@ -10,6 +11,16 @@ test("LISTEN hears NOTIFY after commit", async (t) => {
   await sql`SELECT pg_notify('test_channel', 'one')`.execute(database.db);
   await waitFor(() => heard.includes("one"));
   await stop();
+});
+
+test("close() closes a database that was only listened on (no query through Kysely): listening afterwards fails", async () => {
+  const database = await openTestDatabase();
+  const stop = await database.listen("test_channel", () => {});
+  await stop();
+  // Kysely's destroy() alone leaves a database it never queried open (and on PGlite its timer
+  // keeps the test process alive after the last test).
+  await database.close();
+  await assert.rejects(database.listen("test_channel", () => {}));
 });
 
 test("a LISTEN connection that the server drops reconnects and listens again", {

@@ -101,7 +101,9 @@ test("an expired lease (its relay died mid-publish) is taken over, and the dead 
     registry: createRegistry("test"),
     transport: stuck.transport,
     log: quietLog,
-    leaseMs: 300,
+    // Long enough that the lease still holds when the heir first looks, also on a busy machine
+    // (300 ms did not at load average ~19); the test then waits for it to expire.
+    leaseMs: 2000,
   });
   const abandoned = dying.publishBatch();
   while (stuck.started.length === 0) await new Promise((r) => setTimeout(r, 5));
