@@ -1,6 +1,6 @@
 // The recurring-task service in the distributed mode: the Dapr cron binding posts to
 // /recurring-task-cron; instances and reminders go out through the outbox and the sidecar.
-import { createDaprTransport, environmentOrExit, sidecarCheck } from "@todo/dapr";
+import { createDaprTransport, environmentOrExit, registerDaprSubscriptions, sidecarCheck } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
 import { databaseCheck, OutboxRelay, outboxLagCheck } from "@todo/events";
 import { createServer, runService } from "@todo/server";
@@ -32,7 +32,7 @@ await runService({
     });
     await registerCronRoute(app, scheduler);
     // This service needs no subscriptions; Dapr still asks.
-    app.get("/dapr/subscribe", { schema: { hide: true } }, async () => []);
+    registerDaprSubscriptions(app, []);
     const relay = new OutboxRelay({
       database,
       transport: createDaprTransport({ httpPort: config.dapr.httpPort, pubsubName: config.dapr.pubsubName }),
