@@ -10,6 +10,7 @@
 // event-latency.ts, recurring-lag.ts, state-store.ts, kafka-outage.ts, redelivery.ts,
 // notification-service.ts), listed below in the order they run; what they share is in
 // harness.ts (options, rows) and distributed.ts (the services, the subscriber's record).
+import { activityLag } from "./activity-lag.ts";
 import "./stack.ts";
 import { existsSync } from "node:fs";
 import { migrateToLatest, openDatabase } from "@todo/db";
@@ -61,6 +62,7 @@ const seededBenchmarks: Benchmark[] = [
   kafkaOutage,
   redeliveryBench,
   notificationService,
+  activityLag,
 ];
 
 let stackStarted = false;

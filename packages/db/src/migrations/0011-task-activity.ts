@@ -5,6 +5,7 @@ import { runStatements } from "../run-statements.ts";
 // event writes nothing twice. No foreign key to tasks: a deleted task's history stays readable.
 // Rows go with their user (on delete cascade). Indexes serve the two lists: a user's activity
 // newest first, and one task's story oldest first; occurred_at alone serves the retention prune.
+// recorded_at is the row's own write time (clock_timestamp): the activity write lag is recorded_at - occurred_at.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(
     db,
@@ -22,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       changes jsonb NOT NULL DEFAULT '[]'::jsonb,
       template_id integer,
       template_title text,
-      recorded_at timestamptz NOT NULL DEFAULT now()
+      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
     );
     CREATE INDEX task_activity_user_idx ON task_activity (user_id, occurred_at, id);
     CREATE INDEX task_activity_task_idx ON task_activity (user_id, task_id, occurred_at, id);
