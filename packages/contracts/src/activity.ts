@@ -9,7 +9,11 @@ import { TaskEventType } from "./events.ts";
 export const ActivityActor = z.enum(["user", "recurring-task-service", "mcp", "api"]);
 export type ActivityActor = z.infer<typeof ActivityActor>;
 
-/** One changed field of a task.updated event, with its value before and after the change. */
+/**
+ * One changed field of a task.updated event, with its value before and after the change. Fields
+ * are the task's (`title`, `description`, `due_date`, `reminder_offsets_minutes`, `completed`),
+ * except that a priority change is `priority` and a tag change `tags`, given by name.
+ */
 export const ActivityChange = z.object({
   field: z.string(),
   before: z.unknown(),
