@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=startup,api,events,recurring,statestore,outage,redelivery,notification,embedded,fuzz]
+// npm run bench [-- --quick] [-- --only=startup,api,events,recurring,statestore,outage,redelivery,notification,activity,embedded,fuzz]
 // npm run bench -- --render   (rewrites docs/benchmarks.md from docs/benchmarks.json)
 // Provisions and starts the one-machine stack (infrastructure/stack: provision.sh, up.sh), seeds a
 // database straight into PostgreSQL, runs every benchmark against 127.0.0.1 (bounded in count and
