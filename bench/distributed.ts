@@ -64,10 +64,19 @@ export async function startDistributed(): Promise<void> {
   services.push(subscriber);
   await waitForHttp(`${subscriberUrl}/healthz`, 60_000, subscriber);
   await sidecar.start("notification-service");
+  const audit = spawnService(
+    "app-audit-service",
+    process.execPath,
+    ["--import", "tsx", "apps/audit-service/src/main.ts"],
+    { ...common, PORT: String(appPort("audit-service")), DAPR_HTTP_PORT: String(daprPort("audit-service")) },
+  );
+  services.push(audit);
+  await waitForHttp(`http://127.0.0.1:${appPort("audit-service")}/healthz`, 60_000, audit);
+  await sidecar.start("audit-service");
 }
 
 export async function stopDistributed(): Promise<void> {
-  for (const app of ["notification-service", "recurring-task-service", "backend"] as const)
+  for (const app of ["audit-service", "notification-service", "recurring-task-service", "backend"] as const)
     await sidecar.stop(app).catch(() => {});
   for (const service of services.splice(0).reverse()) await service.stop();
 }

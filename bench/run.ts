@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only=startup,api,events,recurring,statestore,outage,redelivery,notification,embedded,fuzz]
+// npm run bench [-- --quick] [-- --only=startup,api,events,recurring,statestore,outage,redelivery,notification,activity,embedded,fuzz]
 // npm run bench -- --render   (rewrites docs/benchmarks.md from docs/benchmarks.json)
 // Provisions and starts the one-machine stack (infrastructure/stack: provision.sh, up.sh), seeds a
 // database straight into PostgreSQL, runs every benchmark against 127.0.0.1 (bounded in count and
@@ -10,6 +10,7 @@
 // event-latency.ts, recurring-lag.ts, state-store.ts, kafka-outage.ts, redelivery.ts,
 // notification-service.ts), listed below in the order they run; what they share is in
 // harness.ts (options, rows) and distributed.ts (the services, the subscriber's record).
+import { activityLag } from "./activity-lag.ts";
 import "./stack.ts";
 import { existsSync } from "node:fs";
 import { migrateToLatest, openDatabase } from "@todo/db";
@@ -61,6 +62,7 @@ const seededBenchmarks: Benchmark[] = [
   kafkaOutage,
   redeliveryBench,
   notificationService,
+  activityLag,
 ];
 
 let stackStarted = false;

@@ -19,11 +19,12 @@ export const logDir = join(stackDir, "logs");
 
 export const ports = stackPorts();
 
-export type AppId = "backend" | "notification-service" | "recurring-task-service";
+export type AppId = "backend" | "notification-service" | "recurring-task-service" | "audit-service";
 const prefixes: Record<AppId, string> = {
   backend: "BACKEND",
   "notification-service": "NOTIFICATION",
   "recurring-task-service": "RECURRING",
+  "audit-service": "AUDIT",
 };
 export const appPort = (app: AppId) => ports[`${prefixes[app]}_APP_PORT`]!;
 export const daprPort = (app: AppId) => ports[`${prefixes[app]}_DAPR_HTTP_PORT`]!;

@@ -202,7 +202,8 @@ for values in values-minikube.yaml values-doks.yaml; do
     "components.dapr.io todo-statestore" "components.dapr.io recurring-task-cron" \
     "subscriptions.dapr.io notification-task-events" "resiliencies.dapr.io todo-resiliency" \
     "configurations.dapr.io todo-config" "role todo-secret-reader" "rolebinding todo-secret-reader" \
-    "networkpolicy todo-backend-invoke" "networkpolicy todo-notification-service-invoked"; do
+    "networkpolicy todo-backend-invoke" "networkpolicy todo-notification-service-invoked" \
+    "deploy todo-audit-service" "pdb todo-audit-service" "subscriptions.dapr.io audit-task-events"; do
     # shellcheck disable=SC2086 # "kind name" splits into two arguments on purpose
     check "$values: $kind_name is in the cluster" has "$ns" $kind_name
   done

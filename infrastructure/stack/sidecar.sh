@@ -3,13 +3,13 @@
 #   sidecar.sh start <app-id> [--no-app] [-- <extra daprd flags>]   background; waits until healthy
 #   sidecar.sh stop <app-id>
 #   sidecar.sh run <app-id> [--no-app] [-- <extra daprd flags>]     foreground (exec)
-# app-id: backend | notification-service | recurring-task-service. With --no-app the sidecar
+# app-id: backend | notification-service | recurring-task-service | audit-service. With --no-app the sidecar
 # serves only its API (publish, state) and delivers nothing. In start mode the app should already
 # listen on its port: daprd reads the app's subscriptions when it starts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { die "usage: $0 start|run|stop <backend|notification-service|recurring-task-service> [--no-app] [-- daprd flags]"; }
+usage() { die "usage: $0 start|run|stop <backend|notification-service|recurring-task-service|audit-service> [--no-app] [-- daprd flags]"; }
 cmd="${1:-}" app_id="${2:-}"
 [[ -n "$cmd" && -n "$app_id" ]] || usage
 shift 2
@@ -17,6 +17,7 @@ case "$app_id" in
 backend) prefix=BACKEND ;;
 notification-service) prefix=NOTIFICATION ;;
 recurring-task-service) prefix=RECURRING ;;
+audit-service) prefix=AUDIT ;;
 *) usage ;;
 esac
 app_port_var="${prefix}_APP_PORT" http_var="${prefix}_DAPR_HTTP_PORT"

@@ -75,7 +75,8 @@ render_components() {
   write_secrets
   sed -e "s#@BACKEND_INTERNAL@#$BACKEND_DAPR_INTERNAL_GRPC_PORT#" \
     -e "s#@NOTIFICATION_INTERNAL@#$NOTIFICATION_DAPR_INTERNAL_GRPC_PORT#" \
-    -e "s#@RECURRING_INTERNAL@#$RECURRING_DAPR_INTERNAL_GRPC_PORT#" "$STACK_SRC/dapr/config.yaml" >"$DAPR_CONFIG"
+    -e "s#@RECURRING_INTERNAL@#$RECURRING_DAPR_INTERNAL_GRPC_PORT#" \
+    -e "s#@AUDIT_INTERNAL@#$AUDIT_DAPR_INTERNAL_GRPC_PORT#" "$STACK_SRC/dapr/config.yaml" >"$DAPR_CONFIG"
   rm -rf "$COMPONENTS_DIR" && mv "$tmp" "$COMPONENTS_DIR"
   log "dapr: components rendered in $COMPONENTS_DIR (cron schedule: $schedule)"
 }

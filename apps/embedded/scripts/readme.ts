@@ -2,6 +2,7 @@
 // the API walk-through, from scripts/api-walkthrough.sh (which CI runs against `npm start`).
 // `npm run docs:readme` rewrites them; apps/embedded/test/readme.test.ts fails when they differ.
 import { readFile, writeFile } from "node:fs/promises";
+import { activityPlugin } from "@todo/activity";
 import { buildBackend } from "@todo/api";
 import { openTestDatabase } from "@todo/db/testing";
 import { createMemoryStateStore, OutboxFeed } from "@todo/events";
@@ -25,7 +26,7 @@ export interface OpenApiDocument {
   paths: Record<string, Record<string, Operation>>;
 }
 
-/** The OpenAPI document of the embedded composition (backend plus notification routes), in memory. */
+/** The OpenAPI document of the embedded composition (backend plus notification and activity routes), in memory. */
 export async function embeddedOpenApi(): Promise<OpenApiDocument> {
   const database = await openTestDatabase();
   const feed = new OutboxFeed(database);
@@ -44,7 +45,7 @@ export async function embeddedOpenApi(): Promise<OpenApiDocument> {
       publicUrl: "http://localhost:3000",
       signInLimitPerMinute: 10,
       logger: false,
-      plugins: [notifications.plugin],
+      plugins: [notifications.plugin, activityPlugin(database.db)],
     });
     await app.ready();
     const document = app.swagger() as unknown as OpenApiDocument;

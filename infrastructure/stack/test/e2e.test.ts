@@ -16,6 +16,7 @@ import {
   type RunningApp,
   redisGet,
   repoRoot,
+  signUp,
   stackDir,
   startService,
   startSidecar,
@@ -51,20 +52,6 @@ async function startProbe(): Promise<void> {
     () => child.exitCode !== null,
     "probe",
   );
-}
-
-async function signUp(): Promise<{ token: string; userId: string }> {
-  const response = await fetch(`${backend}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: `${crypto.randomUUID()}@example.com`,
-      password: "correct horse battery",
-      name: "Stack",
-    }),
-  });
-  const body = (await response.json()) as { token: string; user: { id: string } };
-  return { token: body.token, userId: body.user.id };
 }
 
 async function createTask(

@@ -16,11 +16,12 @@ export const stackDir = process.env.STACK_DIR ?? `${repoRoot}.stack`;
 
 export const ports = stackPorts();
 
-export type AppId = "backend" | "notification-service" | "recurring-task-service";
+export type AppId = "backend" | "notification-service" | "recurring-task-service" | "audit-service";
 const prefixes: Record<AppId, string> = {
   backend: "BACKEND",
   "notification-service": "NOTIFICATION",
   "recurring-task-service": "RECURRING",
+  "audit-service": "AUDIT",
 };
 export const appPort = (app: AppId) => ports[`${prefixes[app]}_APP_PORT`]!;
 export const daprPort = (app: AppId) => ports[`${prefixes[app]}_DAPR_HTTP_PORT`]!;
@@ -177,4 +178,15 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Signs a new user up at the stack's backend (a fresh e-mail address each time). */
+export async function signUp(name = "Stack"): Promise<{ token: string; userId: string }> {
+  const response = await fetch(`http://127.0.0.1:${appPort("backend")}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `${randomUUID()}@example.com`, password: "correct horse battery", name }),
+  });
+  const body = (await response.json()) as { token: string; user: { id: string } };
+  return { token: body.token, userId: body.user.id };
 }
