@@ -1,38 +1,11 @@
-// A task's activity (GET /api/{user_id}/activity, /tasks/{id}/activity) in words people read.
+// A task's activity (GET /api/{user_id}/activity, /tasks/{id}/activity; the types are
+// @todo/contracts' activity schemas) in words people read.
+import type { ActivityActor, ActivityChange, ActivityEntry, ActivityList } from "@todo/contracts";
 import { formatDateTime } from "./time-zone";
 
-/** Who made a change: the user, or the service that acted (the event's `source`). */
-export type ActivityActor = "user" | "recurring-task-service" | "mcp" | "api";
-
-/** One field of a task.updated: its value before and after the change, as the server recorded it. */
-export interface ActivityChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** One row of the activity log (the API's `ActivityEntry`). */
-export interface ActivityEntry {
-  id: number;
-  event_id: string;
-  event_type: string;
-  task_id: number | null;
-  task_title: string | null;
-  actor: ActivityActor;
-  actor_user_id: string | null;
-  /** The event's time, an ISO instant. */
-  occurred_at: string;
-  /** Empty for events without a field change (created, completed, deleted). */
-  changes: ActivityChange[];
-  /** The recurring template an instance was created from. */
-  template: { id: number; title: string } | null;
-}
-
+export type { ActivityActor, ActivityChange, ActivityEntry } from "@todo/contracts";
 /** One page, keyset-paged: pass `next_cursor` back as `cursor` for the next one; null at the end. */
-export interface ActivityPage {
-  items: ActivityEntry[];
-  next_cursor: string | null;
-}
+export type ActivityPage = ActivityList;
 
 /** The event types the Activity page filters on, with their labels. */
 export const ACTIVITY_EVENT_TYPES = [
