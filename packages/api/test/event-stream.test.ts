@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { SCHEMA_VERSION } from "@todo/contracts";
 import { sql } from "kysely";
 import { assertProblem, build } from "./helpers.ts";
 import { openStream } from "./sse-client.ts";
@@ -38,7 +39,7 @@ test("the live stream shows a user's task events, with event_id and schema_versi
     const payload = JSON.parse(message.data);
     assert.equal(payload.event_type, message.event);
     assert.match(payload.event_id, /^[0-9a-f-]{36}$/);
-    assert.equal(payload.schema_version, 1);
+    assert.equal(payload.schema_version, SCHEMA_VERSION);
     assert.equal(payload.task_id, task.id);
     assert.equal(payload.user_id, alice.userId);
     assert.equal(payload.source, "backend");

@@ -4,7 +4,11 @@ import { Task } from "./tasks.ts";
 
 export const TASK_EVENTS_TOPIC = "task-events";
 export const NOTIFICATION_EVENTS_TOPIC = "notification-events";
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: task.updated carries `data.previous` (the changed fields' values before the change). Version 1
+ * events have no `previous`; consumers that do not know it ignore it.
+ */
+export const SCHEMA_VERSION = 2;
 
 export const TaskEventType = z.enum([
   "task.created",
@@ -45,8 +49,19 @@ const envelope = {
 /** A task in an event; events written before tasks had versions carry none. */
 const EventTask = Task.extend({ version: z.number().int().optional() }).loose();
 
-/** What changed, for task.updated: the names of the fields whose values differ. */
-const TaskChange = z.looseObject({ task: EventTask, changed_fields: z.array(z.string()).optional() });
+/**
+ * What changed, for task.updated: the names of the fields whose values differ, and (schema
+ * version 2) `previous`, those fields' values before the change, keyed as in the task: with
+ * `priority_id` comes `priority`, and `tag_ids` is given as `tags`.
+ */
+const TaskChange = z.looseObject({
+  task: EventTask,
+  changed_fields: z.array(z.string()).optional(),
+  previous: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: "The changed fields' values before the change (schema_version 2 and later)" }),
+});
 
 export const TaskCreated = z.looseObject({
   ...envelope,

@@ -10,6 +10,7 @@ import * as seriesIntent from "./migrations/0007-series-intent.ts";
 import * as relayLease from "./migrations/0008-relay-lease.ts";
 import * as eventSequences from "./migrations/0009-event-sequences.ts";
 import * as oauthClients from "./migrations/0010-oauth-clients.ts";
+import * as taskActivity from "./migrations/0011-task-activity.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   "0008-relay-lease": relayLease,
   "0009-event-sequences": eventSequences,
   "0010-oauth-clients": oauthClients,
+  "0011-task-activity": taskActivity,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -210,7 +210,26 @@ export interface NotificationDeliveriesTable {
   updated_at: Timestamp;
 }
 
+/** The activity log: one row per recorded task event (owned by audit-service). */
+export interface TaskActivityTable {
+  id: Generated<number>;
+  event_id: string;
+  user_id: string;
+  event_type: string;
+  task_id: number | null;
+  task_title: string | null;
+  actor: string;
+  actor_user_id: string | null;
+  occurred_at: Timestamp;
+  /** `[{ field, before, after }]` as JSON text on write; read back parsed. */
+  changes: ColumnType<unknown[], string, string>;
+  template_id: number | null;
+  template_title: string | null;
+  recorded_at: CreatedAt;
+}
+
 export interface Database {
+  task_activity: TaskActivityTable;
   idempotency_keys: IdempotencyKeysTable;
   notification_preferences: NotificationPreferencesTable;
   notifications: NotificationsTable;

@@ -18,7 +18,6 @@ import {
   PushSubscriptionBody,
   PushSubscriptionInfo,
   ReadAllResult,
-  ServiceError,
   UpdateNotificationBody,
   UpdateNotificationPreferencesBody,
   UserItemParams,
@@ -29,7 +28,7 @@ import {
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
 import type { StateStore } from "@todo/events";
-import { ifMatchVersion, type Log } from "@todo/server";
+import { callerId, ifMatchVersion, type Log } from "@todo/server";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -49,16 +48,6 @@ export interface RouteDeps {
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const writeErrors = { ...errors, 412: Problem, 422: Problem };
-
-/**
- * The caller, as the backend's auth hook left it on the request (the path's user_id has been
- * checked to be theirs). Read structurally, so this app does not depend on the backend.
- */
-function callerId(request: FastifyRequest): string {
-  const user = (request as unknown as { user?: { id: string } | null }).user;
-  if (!user) throw new ServiceError("unauthorized", "sign in, or send a bearer token");
-  return user.id;
-}
 
 /** Mounted by the backend under /api/:user_id, behind its auth hook. */
 export function notificationRoutes(app: FastifyInstance, deps: RouteDeps): void {

@@ -1,7 +1,7 @@
 import { NOTIFICATION_EVENTS_TOPIC, TASK_EVENTS_TOPIC } from "@todo/contracts";
 import type { DatabaseHandle } from "@todo/db";
 import { type ConsumeResult, type StateStore, type Subscription, subscriptionConsumer } from "@todo/events";
-import { type Log, type ReadinessCheck, type Registry, type RoutesPlugin, silentLog } from "@todo/server";
+import { deferredLog, type Log, type ReadinessCheck, type Registry, type RoutesPlugin } from "@todo/server";
 import { sql } from "kysely";
 import { createEmailChannel } from "./channels/email.ts";
 import type { ChannelProvider } from "./channels/provider.ts";
@@ -35,13 +35,7 @@ export interface NotificationServiceDeps {
  * Creating it starts nothing; start() runs the worker.
  */
 export function createNotificationService(deps: NotificationServiceDeps) {
-  const given = deps.log ?? silentLog;
-  const current = typeof given === "function" ? given : () => given;
-  const log: Log = {
-    info: (obj, msg) => current().info(obj, msg),
-    warn: (obj, msg) => current().warn(obj, msg),
-    error: (obj, msg) => current().error(obj, msg),
-  };
+  const log: Log = deferredLog(deps.log);
   const { db } = deps.database;
   const network: NetworkPolicy = {
     allowPrivateNetworks: deps.config.webhooks.allowPrivateNetworks,

@@ -12,12 +12,12 @@ export {
 } from "./config.ts";
 export { createServer, type ServerOptions } from "./create-server.ts";
 export { type ReadinessCheck, registerHealth } from "./health.ts";
-export { type Log, silentLog } from "./log.ts";
+export { deferredLog, type Log, silentLog } from "./log.ts";
 export { serviceLogger } from "./logger.ts";
 export { loggableUrl, REDACTED_LOG_PATHS, serializeError, withLogPolicy } from "./logging.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
 export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
-export type { RoutesPlugin } from "./routes-plugin.ts";
+export { callerId, type RoutesPlugin } from "./routes-plugin.ts";
 export {
   type BaseServiceConfig,
   type RunningService,

@@ -11,3 +11,16 @@ export interface Log {
 
 /** Discards everything: for tools and tests that have nothing to say. */
 export const silentLog: Log = { info() {}, warn() {}, error() {} };
+
+/**
+ * A logger, or a function that answers one when needed (a host's server, whose `app.log` a
+ * service logs through, may be built after the service), as one Log that asks on every call.
+ */
+export function deferredLog(given: Log | (() => Log) | undefined): Log {
+  const current = typeof given === "function" ? given : () => given ?? silentLog;
+  return {
+    info: (fields, message) => current().info(fields, message),
+    warn: (fields, message) => current().warn(fields, message),
+    error: (fields, message) => current().error(fields, message),
+  };
+}

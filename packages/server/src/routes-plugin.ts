@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import { ServiceError } from "@todo/contracts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ReadinessCheck } from "./health.ts";
 
 /**
@@ -12,4 +13,15 @@ export interface RoutesPlugin {
   publicRoutes?(app: FastifyInstance): void;
   /** Added to the hosting service's /readyz. */
   readiness?: ReadinessCheck[];
+}
+
+/**
+ * The caller's user id inside a plugin's userRoutes, as the host's auth hook left it on the
+ * request (the path's user_id has been checked to be theirs). Read structurally, so a plugin does
+ * not depend on the host; none there is a 401 `unauthorized`.
+ */
+export function callerId(request: FastifyRequest): string {
+  const user = (request as unknown as { user?: { id: string } | null }).user;
+  if (!user) throw new ServiceError("unauthorized", "sign in, or send a bearer token");
+  return user.id;
 }

@@ -156,9 +156,22 @@ async function recordUpdateEvents(
     await recordEvent(tx, {
       ...common,
       event_type: "task.updated",
-      data: { task: after, changed_fields: changed },
+      data: { task: after, changed_fields: changed, previous: previousValues(before, changed) },
     });
   }
+}
+
+/** The changed fields' values before the change (task.updated `previous`, schema version 2). */
+function previousValues(before: Task, changed: readonly string[]): Record<string, unknown> {
+  const previous: Record<string, unknown> = {};
+  for (const field of changed) {
+    if (field === "tag_ids") previous.tags = before.tags;
+    else {
+      previous[field] = before[field as (typeof trackedFields)[number]];
+      if (field === "priority_id") previous.priority = before.priority;
+    }
+  }
+  return previous;
 }
 
 /**

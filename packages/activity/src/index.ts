@@ -1,0 +1,11 @@
+export {
+  type ActivityConfig,
+  type AuditServiceConfig,
+  loadActivityConfig,
+  loadAuditServiceConfig,
+} from "./config.ts";
+export { listActivity, listTaskActivity } from "./list-activity.ts";
+export { PruneTimer, pruneActivity } from "./prune.ts";
+export { changesOf, recordActivity } from "./record-activity.ts";
+export { activityRoutes } from "./routes.ts";
+export { ACTIVITY_CONSUMER, type ActivityService, createActivityService } from "./service.ts";
