@@ -1,5 +1,6 @@
 // The backend in the distributed mode: PostgreSQL server, events through the Dapr sidecar, the
 // notification API by service invocation, credentials from the Dapr secret store.
+import { activityPlugin } from "@todo/activity";
 import { buildBackendFromConfig, ConfigError, loadBackendConfig } from "@todo/api";
 import { createDaprTransport, environmentOrExit, invokedRoutesProxy, sidecarCheck } from "@todo/dapr";
 import { migrateToLatest, openDatabase } from "@todo/db";
@@ -45,6 +46,8 @@ await runService({
           publicPaths: notificationApiPaths.public,
           userIdOf: (request) => request.user!.id,
         }),
+        // The activity log is written by audit-service; the backend serves it from the shared table.
+        activityPlugin(database.db),
         { readiness: [sidecarCheck(config.dapr.httpPort), outboxLagCheck(database)] },
       ],
     });

@@ -1,6 +1,7 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 
 import { fileURLToPath } from "node:url";
+import { createActivityService, loadActivityConfig } from "@todo/activity";
 import { buildBackendFromConfig, loadBackendConfig, loadOrCreateAuthSecret } from "@todo/api";
 import { migrateToLatest } from "@todo/db";
 import { createMemoryStateStore, createOutboxDriver, OutboxFeed } from "@todo/events";
@@ -36,20 +37,27 @@ await runService({
       config: notificationConfig,
       log: () => app.log,
     });
+    // The activity log: its routes in the backend; its subscription (audit-service) from the outbox.
+    const activity = createActivityService({
+      database,
+      registry,
+      config: loadOrExit(() => loadActivityConfig()),
+      log: () => app.log,
+    });
     const { app } = await buildBackendFromConfig(config, notificationConfig.email, {
       database,
       feed,
       registry,
       authSecret: config.authSecret ?? (await loadOrCreateAuthSecret(config.dataDir)),
       logger,
-      plugins: [notifications.plugin],
+      plugins: [notifications.plugin, activity.plugin],
       frontendDir: fileURLToPath(new URL("../../frontend/out", import.meta.url)),
     });
 
     // The outbox driver: the relay delivers every event to the subscriptions in this process.
     const relay = createOutboxDriver({
       database,
-      subscriptions: notifications.subscriptions,
+      subscriptions: [...notifications.subscriptions, ...activity.subscriptions],
       log: app.log,
       registry,
     });
@@ -62,6 +70,7 @@ await runService({
         feed,
         relay,
         notifications,
+        activity,
         // Requests first: the scheduler starts once the server listens, and each tick has a budget, so
         // work pending from before a restart (a long catch-up) cannot hold up readiness.
         {

@@ -1,5 +1,5 @@
 import { TASK_EVENTS_TOPIC } from "@todo/contracts";
-import type { DatabaseHandle } from "@todo/db";
+import type { DatabaseHandle, Executor } from "@todo/db";
 import { type ConsumeResult, type Subscription, subscriptionConsumer } from "@todo/events";
 import { deferredLog, type Log, type Registry, type RoutesPlugin } from "@todo/server";
 import type { ActivityConfig } from "./config.ts";
@@ -39,7 +39,7 @@ export function createActivityService(deps: ActivityServiceDeps) {
     log,
     registry: deps.registry,
   });
-  const plugin: RoutesPlugin = { userRoutes: (scope) => activityRoutes(scope, { db }) };
+  const plugin = activityPlugin(db);
   const prune = async () => {
     const deleted = await pruneActivity(db, deps.config.retentionDays);
     if (deleted > 0) log.info({ deleted, retentionDays: deps.config.retentionDays }, "activity pruned");
@@ -57,4 +57,12 @@ export function createActivityService(deps: ActivityServiceDeps) {
     stop: () => timer.stop(),
   };
 }
+/**
+ * The two activity routes as a routes plugin, for a host that only reads the log (the backend in
+ * the distributed mode, where audit-service writes it).
+ */
+export function activityPlugin(db: Executor): RoutesPlugin {
+  return { userRoutes: (scope) => activityRoutes(scope, { db }) };
+}
+
 export type ActivityService = ReturnType<typeof createActivityService>;
