@@ -11,6 +11,7 @@ const NAV = [
   { href: "/dashboard/", label: "Tasks" },
   { href: "/tags/", label: "Tags" },
   { href: "/recurring/", label: "Recurring" },
+  { href: "/activity/", label: "Activity" },
   { href: "/settings/", label: "Settings" },
 ];
 

@@ -10,6 +10,7 @@ import { useSession } from "@/lib/session";
 import { fromZonedInput, toZonedInput } from "@/lib/time-zone";
 import { TagChip } from "./badges";
 import { Field, FieldError, FormError } from "./field";
+import { TaskHistory } from "./task-history";
 
 const FIELDS = [
   "title",
@@ -173,125 +174,128 @@ export function TaskForm({
 
   const id = (name: string) => `${uid}-${name}`;
   return (
-    <form className="form" onSubmit={submit} noValidate aria-label={task ? "Edit task" : "New task"}>
-      {conflict ? (
-        <p className="form-error conflict" role="alert" data-testid="edit-conflict">
-          {conflict}
-        </p>
-      ) : null}
-      <FormError message={errors[""]} />
-      <Field id={id("title")} name="title" label="Title" error={errors.title}>
-        {(p) => (
-          <input
-            {...p}
-            type="text"
-            required
-            maxLength={200}
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field id={id("description")} name="description" label="Description" error={errors.description}>
-        {(p) => (
-          <textarea {...p} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-        )}
-      </Field>
-      <Field id={id("priority")} name="priority_id" label="Priority" error={errors.priority_id}>
-        {(p) => (
-          <select {...p} value={priorityId} onChange={(e) => setPriorityId(e.target.value)}>
-            {priorities.map((priority) => (
-              <option key={priority.id} value={priority.id}>
-                {priority.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+    <>
+      <form className="form" onSubmit={submit} noValidate aria-label={task ? "Edit task" : "New task"}>
+        {conflict ? (
+          <p className="form-error conflict" role="alert" data-testid="edit-conflict">
+            {conflict}
+          </p>
+        ) : null}
+        <FormError message={errors[""]} />
+        <Field id={id("title")} name="title" label="Title" error={errors.title}>
+          {(p) => (
+            <input
+              {...p}
+              type="text"
+              required
+              maxLength={200}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field id={id("description")} name="description" label="Description" error={errors.description}>
+          {(p) => (
+            <textarea {...p} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+          )}
+        </Field>
+        <Field id={id("priority")} name="priority_id" label="Priority" error={errors.priority_id}>
+          {(p) => (
+            <select {...p} value={priorityId} onChange={(e) => setPriorityId(e.target.value)}>
+              {priorities.map((priority) => (
+                <option key={priority.id} value={priority.id}>
+                  {priority.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
 
-      <fieldset className="fieldset" aria-describedby={errors.tag_ids ? id("tags-error") : undefined}>
-        <legend>Tags</legend>
-        {tags.length === 0 ? <p className="hint">No tags yet. Create one below.</p> : null}
-        <div className="tag-options">
-          {tags.map((tag) => (
-            <label key={tag.id} className="tag-option">
-              <input type="checkbox" checked={tagIds.includes(tag.id)} onChange={() => toggleTag(tag.id)} />
-              <TagChip tag={tag} />
+        <fieldset className="fieldset" aria-describedby={errors.tag_ids ? id("tags-error") : undefined}>
+          <legend>Tags</legend>
+          {tags.length === 0 ? <p className="hint">No tags yet. Create one below.</p> : null}
+          <div className="tag-options">
+            {tags.map((tag) => (
+              <label key={tag.id} className="tag-option">
+                <input type="checkbox" checked={tagIds.includes(tag.id)} onChange={() => toggleTag(tag.id)} />
+                <TagChip tag={tag} />
+              </label>
+            ))}
+          </div>
+          <div className="inline-create">
+            <label htmlFor={id("new-tag")} className="visually-hidden">
+              New tag name
             </label>
-          ))}
-        </div>
-        <div className="inline-create">
-          <label htmlFor={id("new-tag")} className="visually-hidden">
-            New tag name
-          </label>
-          <input
-            id={id("new-tag")}
-            type="text"
-            placeholder="New tag"
-            maxLength={50}
-            value={newTag}
-            aria-invalid={tagError ? true : undefined}
-            aria-describedby={tagError ? id("new-tag-error") : undefined}
-            onChange={(e) => setNewTag(e.target.value)}
-            onKeyDown={onNewTagKey}
-          />
-          <button type="button" className="button" onClick={() => void createTag()} disabled={creatingTag}>
-            Create tag
+            <input
+              id={id("new-tag")}
+              type="text"
+              placeholder="New tag"
+              maxLength={50}
+              value={newTag}
+              aria-invalid={tagError ? true : undefined}
+              aria-describedby={tagError ? id("new-tag-error") : undefined}
+              onChange={(e) => setNewTag(e.target.value)}
+              onKeyDown={onNewTagKey}
+            />
+            <button type="button" className="button" onClick={() => void createTag()} disabled={creatingTag}>
+              Create tag
+            </button>
+          </div>
+          <FieldError id={id("new-tag-error")} message={tagError} />
+          <FieldError id={id("tags-error")} message={errors.tag_ids} />
+        </fieldset>
+
+        <Field
+          id={id("due")}
+          name="due_date"
+          label="Due"
+          error={errors.due_date}
+          hint={`Date and time in ${timeZone}. Leave empty for no due date.`}
+        >
+          {(p) => (
+            <div className="row">
+              <input {...p} type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
+              {due ? (
+                <button type="button" className="button button-quiet" onClick={() => setDue("")}>
+                  Clear
+                </button>
+              ) : null}
+            </div>
+          )}
+        </Field>
+
+        <fieldset className="fieldset" aria-describedby={id("reminders-hint")}>
+          <legend>Reminders</legend>
+          <p id={id("reminders-hint")} className="hint">
+            {due ? "Get notified before the task is due." : "Set a due date to get reminders."}
+          </p>
+          <div className="checkbox-row">
+            {reminderChoices.map((minutes) => (
+              <label key={minutes} className="checkbox">
+                <input
+                  type="checkbox"
+                  name="reminder_offsets_minutes"
+                  checked={reminders.includes(minutes)}
+                  disabled={!due}
+                  onChange={() => toggleReminder(minutes)}
+                />
+                {describeOffset(minutes)}
+              </label>
+            ))}
+          </div>
+          <FieldError message={errors.reminder_offsets_minutes} />
+        </fieldset>
+
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={saving}>
+            {saving ? "Saving…" : task ? "Save changes" : "Add task"}
+          </button>
+          <button type="button" className="button button-quiet" onClick={onCancel}>
+            Cancel
           </button>
         </div>
-        <FieldError id={id("new-tag-error")} message={tagError} />
-        <FieldError id={id("tags-error")} message={errors.tag_ids} />
-      </fieldset>
-
-      <Field
-        id={id("due")}
-        name="due_date"
-        label="Due"
-        error={errors.due_date}
-        hint={`Date and time in ${timeZone}. Leave empty for no due date.`}
-      >
-        {(p) => (
-          <div className="row">
-            <input {...p} type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
-            {due ? (
-              <button type="button" className="button button-quiet" onClick={() => setDue("")}>
-                Clear
-              </button>
-            ) : null}
-          </div>
-        )}
-      </Field>
-
-      <fieldset className="fieldset" aria-describedby={id("reminders-hint")}>
-        <legend>Reminders</legend>
-        <p id={id("reminders-hint")} className="hint">
-          {due ? "Get notified before the task is due." : "Set a due date to get reminders."}
-        </p>
-        <div className="checkbox-row">
-          {reminderChoices.map((minutes) => (
-            <label key={minutes} className="checkbox">
-              <input
-                type="checkbox"
-                name="reminder_offsets_minutes"
-                checked={reminders.includes(minutes)}
-                disabled={!due}
-                onChange={() => toggleReminder(minutes)}
-              />
-              {describeOffset(minutes)}
-            </label>
-          ))}
-        </div>
-        <FieldError message={errors.reminder_offsets_minutes} />
-      </fieldset>
-
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={saving}>
-          {saving ? "Saving…" : task ? "Save changes" : "Add task"}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      </form>
+      {task ? <TaskHistory taskId={task.id} priorities={priorities} tags={tags} /> : null}
+    </>
   );
 }

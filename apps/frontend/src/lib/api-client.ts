@@ -30,6 +30,7 @@ import type {
   Webhook,
 } from "@todo/contracts";
 import type { z } from "zod";
+import type { ActivityPage } from "./activity";
 
 export type WebhookItem = z.infer<typeof Webhook>;
 export type CreatedWebhookItem = z.infer<typeof CreatedWebhook>;
@@ -37,6 +38,15 @@ export type CreateWebhookInput = z.infer<typeof CreateWebhookBody>;
 export type PushSubscriptionInput = z.infer<typeof PushSubscriptionBody>;
 export type PreferencesUpdate = z.infer<typeof UpdateNotificationPreferencesBody>;
 export type SessionUser = AuthResult["user"];
+/** Filters of the Activity page: from/to are ISO instants, the cursor the last page's next_cursor. */
+export interface ActivityQuery {
+  task_id?: number | undefined;
+  event_type?: string[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
 export type TaskQuery = {
   [K in keyof z.output<typeof ListTasksQuery>]?: z.output<typeof ListTasksQuery>[K] | undefined;
 };
@@ -137,10 +147,13 @@ function ifMatch(version: number | undefined): Record<string, string> {
   return version === undefined ? {} : { "if-match": `"${version}"` };
 }
 
+/** Arrays repeat the key (`event_type=a&event_type=b`); empty values are left out. */
 function queryString(params: object): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params) as [string, unknown][]) {
-    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== "") search.append(key, String(item));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : "";
@@ -181,6 +194,14 @@ export function userApi(userId: string) {
       setComplete: (id: number, completed: boolean) =>
         call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
+    },
+    activity: {
+      /** Everything that happened to the user's tasks, newest first. */
+      list: (query: ActivityQuery, signal?: AbortSignal) =>
+        call<ActivityPage>("GET", `${base}/activity${queryString(query)}`, undefined, signal),
+      /** One task's story, oldest first; readable after the task is deleted. */
+      forTask: (taskId: number, page: Pick<ActivityQuery, "cursor" | "limit">, signal?: AbortSignal) =>
+        call<ActivityPage>("GET", `${base}/tasks/${taskId}/activity${queryString(page)}`, undefined, signal),
     },
     tags: {
       list: async (): Promise<Tag[]> => (await call<{ items: Tag[] }>("GET", `${base}/tags`)).items,
