@@ -114,7 +114,7 @@ test("a task created through the backend reaches a subscriber through daprd → 
   const cloudEvent = rows[0]!.body;
   assert.equal(cloudEvent.specversion, "1.0");
   assert.equal(cloudEvent.type, "task.created");
-  assert.equal(cloudEvent.source, "backend");
+  assert.equal(cloudEvent.source, "api", "a bearer token is a REST API client");
   assert.equal(cloudEvent.topic, "task-events");
   assert.equal(cloudEvent.pubsubname, "task-pubsub");
   const data = cloudEvent.data;

@@ -7,6 +7,7 @@ const recorded = new Set(["task.created", "task.updated", "task.completed", "tas
 
 const actors: Record<EventSource, ActivityActor> = {
   backend: "user",
+  api: "api",
   mcp: "mcp",
   "recurring-task-service": "recurring-task-service",
   "notification-service": "user",

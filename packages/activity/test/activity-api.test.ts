@@ -36,7 +36,7 @@ test("a task's story: created → priority changed → completed → reopened �
   assert.deepEqual(items[1].changes, [{ field: "priority", before: "High", after: "Critical" }]);
   assert.deepEqual(items[3].changes, [{ field: "completed", before: true, after: false }]);
   for (const entry of items) {
-    assert.equal(entry.actor, "user");
+    assert.equal(entry.actor, "api", "a bearer token is a REST API client");
     assert.equal(entry.actor_user_id, alice.userId);
     assert.equal(entry.task_title, "Pay rent");
     assert.equal(entry.template, null);

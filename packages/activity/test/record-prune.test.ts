@@ -62,6 +62,27 @@ test("an instance the recurring service created names its template; the service 
   assert.equal(row.occurred_at.toISOString(), "2027-01-01T10:00:00.000Z");
 });
 
+test("each source is its actor: the web app's user, an API client, an assistant through MCP (the user acting), the schedule", async (t) => {
+  const { db, database, service } = await openActivity(t);
+  const user = await createTestUser(database, "Ada");
+  const expected = {
+    backend: ["user", user.id],
+    api: ["api", user.id],
+    mcp: ["mcp", user.id],
+    "recurring-task-service": ["recurring-task-service", null],
+  } as const;
+  for (const [source, [actor, actorUserId]] of Object.entries(expected)) {
+    const sent = event("task.completed", user.id, { source });
+    assert.equal((await service.handle(sent)).outcome, "SUCCESS");
+    const row = await db
+      .selectFrom("task_activity")
+      .select(["actor", "actor_user_id"])
+      .where("event_id", "=", sent.event_id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([row.actor, row.actor_user_id], [actor, actorUserId], source);
+  }
+});
+
 test("an event of an unknown user writes nothing, a reminder writes nothing, and user.deleted drops the user's rows", async (t) => {
   const { db, database, service } = await openActivity(t);
   await service.handle(event("task.created", randomUUID()));

@@ -42,7 +42,7 @@ test("the live stream shows a user's task events, with event_id and schema_versi
     assert.equal(payload.schema_version, SCHEMA_VERSION);
     assert.equal(payload.task_id, task.id);
     assert.equal(payload.user_id, alice.userId);
-    assert.equal(payload.source, "backend");
+    assert.equal(payload.source, "api", "a bearer token is a REST API client");
     assert.ok(message.id, "each message carries a cursor");
   }
   assert.deepEqual(JSON.parse(messages[1]!.data).data.changed_fields, ["title"]);

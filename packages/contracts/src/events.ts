@@ -5,8 +5,9 @@ import { Task } from "./tasks.ts";
 export const TASK_EVENTS_TOPIC = "task-events";
 export const NOTIFICATION_EVENTS_TOPIC = "notification-events";
 /**
- * 2: task.updated carries `data.previous` (the changed fields' values before the change). Version 1
- * events have no `previous`; consumers that do not know it ignore it.
+ * 2: task.updated carries `data.previous` (the changed fields' values before the change), and
+ * `source` may be "api" (a REST API client). Version 1 events have no `previous`; consumers that do
+ * not know it ignore it.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -19,8 +20,19 @@ export const TaskEventType = z.enum([
 ]);
 export type TaskEventType = z.infer<typeof TaskEventType>;
 
-/** Which service wrote the event; "mcp" is a change an AI assistant made through the MCP server. */
-export const EventSource = z.enum(["backend", "recurring-task-service", "notification-service", "mcp"]);
+/**
+ * Who made the change the event records: the backend for a person in the web app (a session
+ * cookie), "api" for a client of the REST API with a bearer token, "mcp" for an AI assistant
+ * through the MCP server (an OAuth access token or a personal token), or the service that wrote it.
+ * "api" is new with schema_version 2.
+ */
+export const EventSource = z.enum([
+  "backend",
+  "api",
+  "recurring-task-service",
+  "notification-service",
+  "mcp",
+]);
 export type EventSource = z.infer<typeof EventSource>;
 
 /**

@@ -24,6 +24,11 @@ export interface AuthenticatedUser {
   name: string;
   /** The session the request was authenticated by (cookie or bearer token). */
   sessionId: string;
+  /**
+   * Whose changes the caller's are, as events name it: "backend" for the web app (a session
+   * cookie), "api" for a REST API client (`Authorization: Bearer`, no cookie).
+   */
+  eventSource: "backend" | "api";
 }
 
 declare module "fastify" {
@@ -277,7 +282,8 @@ const DAY_SECONDS = 86_400;
  * its signature proves nothing more) is looked up here in one query, sessions joined to users,
  * with Better Auth's own rules: no row or an expired one is no session, and a session due for its
  * daily refresh goes through Better Auth, which extends it. Revocation is unchanged: every request
- * reads the sessions table. Cookies and signed tokens always go through Better Auth.
+ * reads the sessions table. Cookies and signed tokens always go through Better Auth. The answer
+ * says which way the caller came (`eventSource`: "api" for a bearer token, "backend" for a cookie).
  */
 export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<AuthenticatedUser | null> {
   const bearer = UNSIGNED_BEARER.exec(request.headers.authorization ?? "");
@@ -300,7 +306,7 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
     const expiresAt = row.expires_at.getTime();
     const now = Date.now();
     if (expiresAt > now && expiresAt - expiresIn + updateAge > now) {
-      return { id: row.id, email: row.email, name: row.name, sessionId: row.session_id };
+      return { id: row.id, email: row.email, name: row.name, sessionId: row.session_id, eventSource: "api" };
     }
   }
   const session = await auth.api.getSession({ headers: fromNodeHeaders(request.headers) });
@@ -310,5 +316,19 @@ export async function resolveUser(auth: Auth, request: FastifyRequest): Promise<
     email: session.user.email,
     name: session.user.name,
     sessionId: session.session.id,
+    // Better Auth's bearer plugin puts a valid bearer token in place of the cookie, so the
+    // session is the token's exactly when their tokens match.
+    eventSource: session.session.token === bearerSessionToken(request) ? "api" : "backend",
   };
+}
+
+/** The session token an `Authorization: Bearer` header carries, signed (`token.signature`) or not. */
+function bearerSessionToken(request: FastifyRequest): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!).split(".")[0]!;
+  } catch {
+    return null; // malformed percent-encoding: Better Auth does not read it either
+  }
 }

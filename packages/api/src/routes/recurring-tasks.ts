@@ -14,7 +14,6 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
-import { ifMatchVersion } from "@todo/server";
 import {
   createRecurringTask,
   deleteRecurringTask,
@@ -27,6 +26,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { callerContext } from "./user-scope.ts";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const writeErrors = { ...errors, 409: Problem, 412: Problem, 422: Problem };
@@ -34,11 +34,7 @@ const tags = ["recurring tasks"];
 
 export function recurringTaskRoutes(app: FastifyInstance, db: Executor, limits: TemplateLimits = {}): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({
-    db,
-    userId: request.user!.id,
-    ifMatch: ifMatchVersion(request),
-  });
+  const ctx = (request: FastifyRequest) => callerContext(db, request);
 
   typed.get(
     "/recurring-tasks",

@@ -10,11 +10,11 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
-import { ifMatchVersion } from "@todo/server";
 import { createTag, deleteTag, listTags, updateTag } from "@todo/tasks";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { callerContext } from "./user-scope.ts";
 
 const errors = {
   400: Problem,
@@ -29,11 +29,7 @@ const tags = ["tags"];
 
 export function tagRoutes(app: FastifyInstance, db: Executor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({
-    db,
-    userId: request.user!.id,
-    ifMatch: ifMatchVersion(request),
-  });
+  const ctx = (request: FastifyRequest) => callerContext(db, request);
 
   typed.get(
     "/tags",

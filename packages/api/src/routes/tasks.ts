@@ -15,11 +15,11 @@ import {
   UserParams,
 } from "@todo/contracts";
 import type { Executor } from "@todo/db";
-import { ifMatchVersion } from "@todo/server";
 import { createTask, deleteTask, getTask, listTasksJson, setTaskCompletion, updateTask } from "@todo/tasks";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { callerContext } from "./user-scope.ts";
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const writeErrors = { ...errors, 409: Problem, 412: Problem, 422: Problem };
@@ -27,11 +27,7 @@ const tags = ["tasks"];
 
 export function taskRoutes(app: FastifyInstance, db: Executor): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const ctx = (request: FastifyRequest) => ({
-    db,
-    userId: request.user!.id,
-    ifMatch: ifMatchVersion(request),
-  });
+  const ctx = (request: FastifyRequest) => callerContext(db, request);
 
   typed.get(
     "/tasks",

@@ -1,5 +1,7 @@
-import { sendProblem } from "@todo/server";
-import type { FastifyInstance } from "fastify";
+import type { Executor } from "@todo/db";
+import { ifMatchVersion, sendProblem } from "@todo/server";
+import type { ServiceContext } from "@todo/tasks";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Auth } from "../auth.ts";
 import { resolveUser } from "../plugins/auth-routes.ts";
 
@@ -17,4 +19,18 @@ export function requireOwnUser(app: FastifyInstance, auth: Auth): void {
       return sendProblem(request, reply, "forbidden", "you can only reach your own resources");
     }
   });
+}
+
+/**
+ * The verbs' context for the caller of a /api/:user_id route (after requireOwnUser): their user
+ * id, the If-Match version, and the source their events carry: "backend" for the web app's
+ * session cookie, "api" for a bearer token (the activity log's actors "user" and "api").
+ */
+export function callerContext(db: Executor, request: FastifyRequest): ServiceContext {
+  return {
+    db,
+    userId: request.user!.id,
+    source: request.user!.eventSource,
+    ifMatch: ifMatchVersion(request),
+  };
 }
