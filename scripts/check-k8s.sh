@@ -6,7 +6,7 @@
 #     committed in infrastructure/helm/schemas (no -ignore-missing-schemas: an unknown kind fails),
 #     together with infrastructure/dapr/components/{local,prod} and infrastructure/monitoring
 #   - the alert rules parsed as Prometheus loads them (infrastructure/monitoring/rulecheck)
-#   - hadolint on apps/*/Dockerfile
+#   - hadolint on apps/Dockerfile (the services) and apps/*/Dockerfile (the frontend)
 #   - greps for what must hold in every environment: Dapr annotations of the three services, the
 #     migration hook, non-root pods, per-app consumer groups, dead-letter topics, no Secret objects
 #   - one Dapr version everywhere (infrastructure/stack/versions.env), monitoring copies in sync
@@ -112,7 +112,7 @@ for f in prometheus-rules.yaml grafana-dashboard.json; do
 done
 
 step "hadolint"
-dockerfiles=("$ROOT"/apps/*/Dockerfile)
+dockerfiles=("$ROOT"/apps/Dockerfile "$ROOT"/apps/*/Dockerfile)
 if "$HADOLINT" "${dockerfiles[@]}"; then echo "${#dockerfiles[@]} Dockerfiles OK"; else fail "hadolint"; fi
 
 step "helm lint"

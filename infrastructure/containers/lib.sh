@@ -9,8 +9,8 @@ REPO_ROOT="$(cd "$CONTAINERS_SRC/../.." && pwd)"
 source "$CONTAINERS_SRC/versions.env"
 CACHE_DIR="${TODO_CACHE_DIR:-$HOME/.cache/todo-platform}"
 PODMAN_DIR="$CACHE_DIR/podman"
-# The Node version of the images: the tag of the Dockerfiles' default NODE_IMAGE.
-NODE_VERSION="$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9.]*\)-.*/\1/p' "$REPO_ROOT/apps/backend/Dockerfile")"
+# The Node version of the images: the tag of the services' Dockerfile's default NODE_IMAGE.
+NODE_VERSION="$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9.]*\)-.*/\1/p' "$REPO_ROOT/apps/Dockerfile")"
 NODE_STANDIN="localhost/todo-standin/node:$NODE_VERSION-$DEBIAN_SUITE-slim"
 NGINX_STANDIN="localhost/todo-standin/nginx-unprivileged:$DEBIAN_SUITE"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run test:containers: builds the four images from apps/*/Dockerfile, unchanged, with podman
+# npm run test:containers: builds the five images, unchanged: the four services' from apps/Dockerfile
+# (--build-arg APP=<service>) and the frontend's from apps/frontend/Dockerfile, with podman
 # and runc, on stand-in base images (standins.sh; no container registry is reachable here), then
 # runs test/images.test.ts against them and a throwaway PostgreSQL server on 127.0.0.1:25445.
 # Installs podman, runc and mmdebstrap from Debian when missing. Images and build layers stay in
@@ -24,16 +25,22 @@ podman_setup
 t_standins=$SECONDS
 
 cd "$REPO_ROOT"
-for app in backend notification-service recurring-task-service frontend; do
+for app in backend notification-service recurring-task-service audit-service frontend; do
   t=$SECONDS
   args=(--build-arg "NODE_IMAGE=$NODE_STANDIN")
-  [[ $app == frontend ]] && args+=(--build-arg "NGINX_IMAGE=$NGINX_STANDIN")
+  dockerfile=apps/Dockerfile
+  if [[ $app == frontend ]]; then
+    args+=(--build-arg "NGINX_IMAGE=$NGINX_STANDIN")
+    dockerfile=apps/frontend/Dockerfile
+  else
+    args+=(--build-arg "APP=$app")
+  fi
   # --network=host: the build stages' npm ci reaches the npm registry as this machine does.
   # --layers: unchanged stages come from the cache.
-  if ! podman build --quiet --pull=never --layers --network=host -f "apps/$app/Dockerfile" "${args[@]}" \
+  if ! podman build --quiet --pull=never --layers --network=host -f "$dockerfile" "${args[@]}" \
     -t "localhost/todo/$app:test" . >"$PODMAN_DIR/build-$app.log" 2>&1; then
     tail -n 40 "$PODMAN_DIR/build-$app.log" >&2
-    die "podman build of apps/$app/Dockerfile failed; log: $PODMAN_DIR/build-$app.log"
+    die "podman build of $dockerfile for $app failed; log: $PODMAN_DIR/build-$app.log"
   fi
   log "$app: built in $((SECONDS - t))s, $(podman image inspect --format '{{.Size}}' "localhost/todo/$app:test" |
     awk '{printf "%.1f MB", $1/1e6}')"

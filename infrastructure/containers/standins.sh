@@ -11,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 podman_setup
-[[ -n $NODE_VERSION ]] || die "no 'ARG NODE_IMAGE=node:<version>-...' in apps/backend/Dockerfile"
+[[ -n $NODE_VERSION ]] || die "no 'ARG NODE_IMAGE=node:<version>-...' in apps/Dockerfile"
 
 # Like Debian's slim images: no manuals, docs or locales.
 SLIM=(--dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'

@@ -1,4 +1,4 @@
-// The service images hold dist/ and nothing else (apps/*/Dockerfile): scripts/bundle.mjs
+// The service images hold dist/ and nothing else (apps/Dockerfile): scripts/bundle.mjs
 // --runtime-deps copies the packages the bundle still imports into dist/node_modules. This builds
 // the backend's dist/ as the Dockerfile does, outside the repository where nothing else resolves,
 // and runs it.
@@ -23,7 +23,7 @@ test("the bundle with its copied runtime dependencies runs outside the repositor
   t.after(() => rmSync(app, { recursive: true, force: true }));
   const outdir = join(app, "dist");
   mkdirSync(outdir);
-  // As apps/backend/Dockerfile runs it, from the repository root.
+  // As apps/Dockerfile runs it for APP=backend, from the repository root.
   const cli = spawnSync(
     process.execPath,
     [

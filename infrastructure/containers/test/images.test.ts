@@ -1,4 +1,4 @@
-// npm run test:containers: the four images, built from apps/*/Dockerfile by
+// npm run test:containers: the five images (the services' from apps/Dockerfile, the frontend's), built by
 // infrastructure/containers/run-tests.sh, run the way the Helm chart runs them (read-only root
 // file system, a non-root uid, every capability dropped, no privilege escalation, /tmp the only
 // writable place) with podman and runc, against the PostgreSQL server of scripts/with-postgres.sh
@@ -24,7 +24,10 @@ const ports = {
   "notification-service": 25447,
   "recurring-task-service": 25448,
   frontend: 25449,
+  "audit-service": 25451,
 };
+/** The Node services, all built from apps/Dockerfile. */
+const services = ["backend", "notification-service", "recurring-task-service", "audit-service"] as const;
 const image = (app: string) => `${prefix}/${app}:${tag}`;
 
 /** The chart's securityContext (todo.containerSecurityContext, podSecurityContext) as podman flags. */
@@ -133,7 +136,7 @@ function api(method: string, url: string, body?: unknown, token?: string): Promi
 }
 
 test("each service image stays within its budget and holds no package manager or shell", async () => {
-  for (const app of ["backend", "notification-service", "recurring-task-service"]) {
+  for (const app of services) {
     const mb = await sizeMb(image(app));
     console.log(`${app}: ${mb.toFixed(1)} MB (budget ${serviceBudgetMb} MB)`);
     assert.ok(
@@ -159,7 +162,7 @@ test("each service image stays within its budget and holds no package manager or
 });
 
 test("the images run Node 24 (a supported LTS)", async () => {
-  for (const app of ["backend", "notification-service", "recurring-task-service"]) {
+  for (const app of services) {
     const version = await podman("run", "--rm", ...chartLike(1000), image(app), "node", "--version");
     assert.match(version, /^v24\./, `${app} runs ${version}`);
   }
@@ -207,10 +210,10 @@ test("the backend image migrates, starts, signs a user up and keeps a task on Po
   assert.equal(exitCode, "0", await logs("todo-test-backend"));
 });
 
-test("the notification and recurring-task images start and answer their probes", async (t) => {
+test("the notification, recurring-task and audit images start and answer their probes", async (t) => {
   const databaseUrl = await newDatabase(t);
   await migrate(databaseUrl, "up");
-  for (const app of ["notification-service", "recurring-task-service"] as const) {
+  for (const app of ["notification-service", "recurring-task-service", "audit-service"] as const) {
     const port = ports[app];
     const extra = {
       SMTP_URL: "smtp://127.0.0.1:25450",
