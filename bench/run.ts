@@ -4,7 +4,10 @@
 // database straight into PostgreSQL, runs every benchmark against 127.0.0.1 (bounded in count and
 // time), writes docs/benchmarks.json and docs/benchmarks.md, and stops everything it started
 // (down.sh). --quick runs a reduced version (smaller seed, shorter runs, a 15 s outage) and writes
-// its report next to the stack's logs instead of docs/.
+// its report next to the stack's logs instead of docs/, as does --only. The stack lives in
+// BENCH_STACK_DIR (default $TMPDIR/todo-bench-stack) on ports.env's ports moved by
+// STACK_PORT_OFFSET (default 0): a second run beside this one needs another of each, e.g.
+//   BENCH_STACK_DIR=/tmp/bench-b STACK_PORT_OFFSET=700 npm run bench -- --only=activity
 //
 // This file is the runner only: each distributed benchmark is a file of its own (api-load.ts,
 // event-latency.ts, recurring-lag.ts, state-store.ts, kafka-outage.ts, redelivery.ts,
