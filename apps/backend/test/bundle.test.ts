@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { bundleService } from "../../../scripts/bundle.mjs";
+import { bundleService, writeCompileCache } from "../../../scripts/bundle.mjs";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -32,6 +32,10 @@ test("the bundled backend migrates, starts, serves the API and stops cleanly", {
     outExtension: ".mjs",
     logLevel: "error",
   });
+  // The images' --compile-cache step: main stops at its configuration check, and a Node that has
+  // a compile cache (>= 22.1, the images' 24) writes one.
+  const cached = writeCompileCache(outdir, "main.mjs");
+  assert.equal(cached > 0, typeof (await import("node:module")).enableCompileCache === "function");
 
   const name = `bundle_${randomUUID().replaceAll("-", "")}`;
   await admin(`CREATE DATABASE ${name}`);
