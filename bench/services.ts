@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { bundleService, compileCacheDir, writeCompileCache } from "../scripts/bundle.mjs";
+import { stackAppApiToken } from "./notification-service.ts";
 import type { BenchRow } from "./report.ts";
 import {
   type AppId,
@@ -111,7 +112,9 @@ export async function measureStartups(
       pending.push(app);
       continue;
     }
-    const env = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret };
+    const env: Record<string, string> = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret };
+    // The notification service answers Dapr's calls only with the sidecar's app API token.
+    if (app === "notification-service") env.APP_API_TOKEN = stackAppApiToken();
     const bundled = await bundle(app);
     for (let i = 0; i < runs; i++) {
       for (const [form, entry] of [
