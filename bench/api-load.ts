@@ -8,6 +8,7 @@ import { auth, backendUrl, pick, query, services } from "./distributed.ts";
 import { type Benchmark, P, row } from "./harness.ts";
 import { load } from "./load.ts";
 import { type BenchUser, SEARCH_WORDS } from "./seed.ts";
+import { nodeLabel } from "./services.ts";
 import { cpuMs, rssMb } from "./stack.ts";
 
 export const apiLoad: Benchmark = {
@@ -72,7 +73,7 @@ async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Prom
     "MB",
     "<= 120",
     "distributed",
-    `backend, largest RSS sampled every 250 ms during the api_list run (50 connections); ${list.rps} req/s`,
+    `backend (its bundle as the image runs it, ${nodeLabel}), largest RSS sampled every 250 ms during the api_list run (50 connections); ${list.rps} req/s`,
   );
 
   const listDbPerRequest = list.databaseCpu;

@@ -14,6 +14,7 @@ import {
   cpuMs,
   daprPort,
   log,
+  logDir,
   repoRoot,
   rssMb,
   spawnService,
@@ -26,8 +27,8 @@ const apps: AppId[] = ["backend", "recurring-task-service", "notification-servic
  * The node that runs the bundles: BENCH_NODE (a path), to measure with the version the images run
  * (NODE_IMAGE in the Dockerfiles), else this one. tsx always runs on this one.
  */
-const bundleNode = process.env.BENCH_NODE ?? process.execPath;
-const nodeLabel = `Node ${execFileSync(bundleNode, ["--version"], { encoding: "utf8" }).trim()}`;
+export const bundleNode = process.env.BENCH_NODE ?? process.execPath;
+export const nodeLabel = `Node ${execFileSync(bundleNode, ["--version"], { encoding: "utf8" }).trim()}`;
 
 /** The NODE_OPTIONS an app's image sets (its Dockerfile's ENV), so the bundle runs as it does there. */
 function imageNodeOptions(app: AppId): string {
@@ -35,11 +36,21 @@ function imageNodeOptions(app: AppId): string {
   return /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1] ?? "";
 }
 
+/** The images' environment for a bundle: production, the compile cache the build wrote, their V8 flags. */
+export function imageEnvironment(app: AppId, entry: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    NODE_COMPILE_CACHE: join(entry, "..", compileCacheDir),
+    NODE_COMPILE_CACHE_PORTABLE: "1",
+    NODE_OPTIONS: imageNodeOptions(app),
+  };
+}
+
 /**
  * The Dockerfiles' build step (scripts/bundle.mjs, --compile-cache included, written by the node
  * that runs the bundle); the bundle sits where this app's node_modules resolve.
  */
-async function bundle(app: AppId): Promise<string> {
+export async function bundle(app: AppId): Promise<string> {
   const outdir = join(repoRoot, "apps", app, "node_modules", ".cache", "todo-bench");
   mkdirSync(outdir, { recursive: true });
   await bundleService({
@@ -76,15 +87,7 @@ async function measureOnce(
     LOG_LEVEL: "warn",
     PORT: String(appPort(app)),
     DAPR_HTTP_PORT: String(daprPort(app)),
-    // The images' environment: production, the compile cache the build wrote, their V8 flags.
-    ...(form === "bundled"
-      ? {
-          NODE_ENV: "production",
-          NODE_COMPILE_CACHE: join(entry, "..", compileCacheDir),
-          NODE_COMPILE_CACHE_PORTABLE: "1",
-          NODE_OPTIONS: imageNodeOptions(app),
-        }
-      : {}),
+    ...(form === "bundled" ? imageEnvironment(app, entry) : {}),
     ...env,
   });
   try {
@@ -109,7 +112,7 @@ export async function measureStartups(
   for (const app of apps) {
     const source = join("apps", app, "src", "main.ts");
     if (!existsSync(join(repoRoot, source))) {
-      pending.push(app);
+      pending.push(`${app} (no main)`);
       continue;
     }
     const env: Record<string, string> = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: secret };
@@ -127,7 +130,8 @@ export async function measureStartups(
           results.push(m);
         } catch (error) {
           log(`${app} (${form}) did not start: ${(error as Error).message}`);
-          if (!pending.includes(app)) pending.push(app);
+          const failed = `${app} (did not start: see ${logDir}/startup-${app}.log)`;
+          if (!pending.includes(failed)) pending.push(failed);
         }
       }
     }
@@ -144,7 +148,7 @@ export async function measureStartups(
       };
     });
   const rows: Omit<BenchRow, "command">[] = [];
-  const missing = pending.length ? `; not measured: ${pending.join(", ")} (no main yet)` : "";
+  const missing = pending.length ? `; not measured: ${pending.join(", ")}` : "";
   const bundled = byForm("bundled");
   const all = bundled.map((p) => `${p.app} ${p.readyMs} ms / ${p.rssMb} MB`).join(", ");
   const how = `esbuild bundle as the Dockerfiles build it and run as they run it (compile cache, NODE_OPTIONS), ${nodeLabel}; process start → /readyz 200, median of ${runs}; CPU used by ready ${bundled.map((p) => `${p.app} ${p.cpuMs} ms`).join(", ")}${missing}`;
