@@ -36,7 +36,7 @@ export const P = quick
       templates: 1_000,
       outageSeconds: 60,
       fuzzExamples: 20,
-      startupRuns: 3,
+      startupRuns: 5,
       stateOps: 2_000,
       notifyUsers: 100,
       notifications: 500,

@@ -215,7 +215,7 @@ async function benchNotifications(users: BenchUser[]): Promise<void> {
 }
 
 /** The app API token up.sh wrote to the stack's secrets file (todo-secrets.APP_API_TOKEN). */
-function stackAppApiToken(): string {
+export function stackAppApiToken(): string {
   const secrets = JSON.parse(readFileSync(join(stackDir, "secrets.json"), "utf8")) as {
     "todo-secrets"?: { APP_API_TOKEN?: string };
   };

@@ -109,15 +109,6 @@ async function main(): Promise<void> {
       // First, on an idle machine and an empty database, with no sidecar yet.
       for (const r of await measureStartups(P.startupRuns, databaseUrl, secret))
         rows.push({ ...r, meets: meetsGoal(r.value, r.goal), command });
-      if (!existsSync(`${repoRoot}apps/notification-service/src/main.ts`)) {
-        pending.push({
-          name: "startup_ms / idle_rss_mb (notification-service)",
-          goal: "<= 1,000 ms / <= 150 MB",
-          mode: "distributed",
-          reason:
-            "apps/notification-service has no main yet; the two rows cover backend and recurring-task-service",
-        });
-      }
     }
   }
   if (seededBenchmarks.some((b) => wants(b.name))) {

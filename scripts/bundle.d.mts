@@ -9,3 +9,5 @@ export declare function bundleService(options: {
   logLevel?: LogLevel;
 }): Promise<BuildResult<{ metafile: true }>>;
 export declare function copyRuntimeDependencies(metafile: Metafile, outdir: string, root: string): string[];
+export declare const compileCacheDir: string;
+export declare function writeCompileCache(outdir: string, entry: string, node?: string): number;

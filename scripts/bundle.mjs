@@ -2,12 +2,15 @@
 // workspaces and their npm dependencies together, so that a start reads one file instead of
 // resolving and compiling some 1,500 modules in node_modules (kysely alone is 265 files, Better
 // Auth 300). The Dockerfiles build dist/ with it, and bench/services.ts measures what it builds.
-//   node scripts/bundle.mjs [--runtime-deps] <outdir> <name>=<entry.ts> [<name>=<entry.ts> ...]
+//   node scripts/bundle.mjs [--runtime-deps] [--compile-cache] <outdir> <name>=<entry.ts> [<name>=<entry.ts> ...]
 // --runtime-deps also copies into <outdir>/node_modules the packages the bundle still imports at
 // run time and everything they depend on, so an image needs dist/ and nothing else.
-import { cpSync, existsSync, readFileSync } from "node:fs";
+// --compile-cache then writes V8's code cache of <outdir>/main.js into <outdir>/.compile-cache
+// (writeCompileCache below), which the images point NODE_COMPILE_CACHE at.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -48,6 +51,16 @@ export async function bundleService({ entryPoints, outdir, outExtension = ".js",
     // dependencies in the bundle. Stack traces are decoded from dist/*.map when needed.
     sourcemap: true,
     sourcesContent: false,
+    // Whitespace and syntax only (names stay, for stack traces and logs): V8 parses the whole
+    // file at start and keeps its text, so a third less text is less to parse and to hold
+    // (backend: 8.4 -> 5.6 MB; ~30 ms of CPU and ~8 MB of RSS at start on Node 24).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Licence comments in dist/<entry>.js.LEGAL.txt, not at the end of the bundle: one non-ASCII
+    // letter in them (undici's "Wärting") made node hold the whole source as UTF-16, twice its
+    // size (11 MB instead of 5.6 in a heap snapshot of the backend). The code itself is ASCII
+    // (esbuild escapes the rest); apps/backend/test/bundle.test.ts checks the whole file.
+    legalComments: "linked",
     logLevel,
     external: runtimeExternals,
     metafile: true,
@@ -114,6 +127,42 @@ export function copyRuntimeDependencies(metafile, outdir, root) {
   return [...placed.keys()].sort();
 }
 
+/** The folder below a bundle's outdir that holds V8's compile cache of its entries. */
+export const compileCacheDir = ".compile-cache";
+
+/**
+ * Writes V8's code cache of a bundled service entry into `<outdir>/.compile-cache`, so that a
+ * start reads compiled code instead of parsing and compiling the bundle (Node's module compile
+ * cache, Node >= 22.1; backend on Node 24: ~60 ms less CPU by /readyz, ~6 MB less RSS). The entry
+ * is run once with no configuration: the bundle is compiled and evaluated, the service stops at
+ * its configuration check (exit code 1, naming DATABASE_URL), and Node writes the cache at exit.
+ * The cache is portable (NODE_COMPILE_CACHE_PORTABLE=1): it is keyed by paths relative to its
+ * folder, so it serves the bundle wherever dist/ is copied. The images set NODE_COMPILE_CACHE to
+ * it; a read-only folder is only read, and a cache of another Node version or build is ignored.
+ * NODE_OPTIONS is passed on, so the cache is made under the same V8 flags as it is used.
+ * @param {string} outdir the bundle's folder
+ * @param {string} entry the entry's file name in outdir (main.js)
+ * @param {string} [node] the node binary: the one that will run the bundle
+ * @returns {number} the cache's file count (0 on a Node without a compile cache)
+ * @throws {Error} when the entry did not stop at its configuration check
+ */
+export function writeCompileCache(outdir, entry, node = process.execPath) {
+  const cache = resolve(outdir, compileCacheDir);
+  const { status, stderr } = spawnSync(node, [resolve(outdir, entry)], {
+    cwd: outdir,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "",
+      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+      NODE_COMPILE_CACHE: cache,
+      NODE_COMPILE_CACHE_PORTABLE: "1",
+    },
+  });
+  if (status !== 1 || !stderr.includes("DATABASE_URL"))
+    throw new Error(`${entry} did not stop at its configuration check (exit ${status}): ${stderr}`);
+  return existsSync(cache) ? readdirSync(cache, { recursive: true }).length : 0;
+}
+
 /** node's package lookup: `<from>/node_modules/<name>`, then each parent's, up to `root`. */
 function lookup(name, from, root) {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -125,8 +174,9 @@ function lookup(name, from, root) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const withRuntimeDeps = args[0] === "--runtime-deps";
-  const [outdir, ...entries] = withRuntimeDeps ? args.slice(1) : args;
+  const withRuntimeDeps = args.includes("--runtime-deps");
+  const withCompileCache = args.includes("--compile-cache");
+  const [outdir, ...entries] = args.filter((a) => !a.startsWith("--"));
   if (!outdir || entries.length === 0) {
     console.error("usage: node scripts/bundle.mjs <outdir> <name>=<entry.ts> ...");
     process.exit(2);
@@ -136,5 +186,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (withRuntimeDeps) {
     const copied = copyRuntimeDependencies(metafile, outdir, process.cwd());
     console.log(`runtime dependencies in ${join(outdir, "node_modules")}: ${copied.join(", ") || "none"}`);
+  }
+  if (withCompileCache) {
+    const files = writeCompileCache(outdir, "main.js");
+    console.log(`compile cache in ${join(outdir, compileCacheDir)}: ${files} entries`);
   }
 }

@@ -1,5 +1,4 @@
 import fastifySwagger from "@fastify/swagger";
-import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -9,6 +8,7 @@ import Fastify, {
 } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { describeAnswerHeaders, registerConditionalRequests } from "./conditional.ts";
+import { registerLazyDocsUi } from "./docs-ui.ts";
 import { type ReadinessCheck, registerHealth } from "./health.ts";
 import { withLogPolicy } from "./logging.ts";
 import { type Registry, registerMetrics } from "./metrics.ts";
@@ -46,7 +46,7 @@ export interface ServerOptions {
   isQuietRequest?: (url: string) => boolean;
   /** The HTML page for browser paths that match no route. */
   notFoundPage?: () => Promise<Buffer | null>;
-  /** Serve the OpenAPI document at /docs/json and its UI at /docs. */
+  /** Serve the OpenAPI document at /docs/json and its UI at /docs (loaded with the first /docs request). */
   openapi?: { title: string; description: string; version: string };
 }
 
@@ -101,7 +101,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           "openapiObject" in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
         ),
     });
-    await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+    registerLazyDocsUi(app, "/docs");
   }
   registerHealth(app, options.readiness);
   registerMetrics(app, options.registry);
