@@ -1,9 +1,9 @@
 "use client";
 
 import type { Task } from "@todo/contracts";
+import { PriorityBadge, TagChip } from "@/components/badges";
+import { ConfirmButton } from "@/components/confirm-button";
 import { dueState, formatDateTime, relativeTime } from "@/lib/time-zone";
-import { PriorityBadge, TagChip } from "./badges";
-import { ConfirmButton } from "./confirm-button";
 
 interface TaskItemProps {
   task: Task;
