@@ -5,8 +5,9 @@ import { type FormEvent, useId, useState } from "react";
 import { Field, FormError } from "@/components/field";
 import { ApiError, describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
-import { fromZonedInput, toZonedInput } from "@/lib/time-zone";
+import { allDayInstant, fromZonedInput, isAllDay, toZonedInput } from "@/lib/time-zone";
 import { useSchemaForm } from "@/lib/use-schema-form";
+import { DueField, type DueValue } from "./due-field";
 import { ReminderPicker } from "./reminder-picker";
 import { TagPicker } from "./tag-picker";
 import { usePriorities, useSaveTask, useTags } from "./use-tasks";
@@ -19,6 +20,13 @@ const FIELDS = [
   "due_date",
   "reminder_offsets_minutes",
 ] as const;
+
+/** A stored due date as the field shows it: all day when it is the last second of a local day. */
+function dueValue(iso: string | null | undefined, timeZone: string): DueValue {
+  const allDay = isAllDay(iso, timeZone);
+  const value = toZonedInput(iso, timeZone);
+  return { allDay, value: allDay ? value.slice(0, 10) : value };
+}
 
 interface TaskFormProps {
   task?: Task | undefined;
@@ -43,14 +51,18 @@ export function TaskForm({ task: initial, onSaved, onCancel }: TaskFormProps) {
   const [description, setDescription] = useState(task?.description ?? "");
   const [priorityId, setPriorityId] = useState(String(task?.priority_id ?? defaultPriority?.id ?? ""));
   const [tagIds, setTagIds] = useState<number[]>(task?.tags.map((t) => t.id) ?? []);
-  const [due, setDue] = useState(toZonedInput(task?.due_date, timeZone));
+  const [due, setDue] = useState(() => dueValue(task?.due_date, timeZone));
   const [reminders, setReminders] = useState<number[]>(task?.reminder_offsets_minutes ?? []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const dueDate = due ? fromZonedInput(due, timeZone) : null;
-    if (due && !dueDate) {
-      form.setErrors({ due_date: "enter a date and a time" });
+    const dueDate = !due.value
+      ? null
+      : due.allDay
+        ? allDayInstant(due.value, timeZone)
+        : fromZonedInput(due.value, timeZone);
+    if (due.value && !dueDate) {
+      form.setErrors({ due_date: due.allDay ? "enter a date" : "enter a date and a time" });
       return;
     }
     const body = {
@@ -84,7 +96,7 @@ export function TaskForm({ task: initial, onSaved, onCancel }: TaskFormProps) {
       setDescription(fresh.description ?? "");
       setPriorityId(String(fresh.priority_id));
       setTagIds(fresh.tags.map((t) => t.id));
-      setDue(toZonedInput(fresh.due_date, timeZone));
+      setDue(dueValue(fresh.due_date, timeZone));
       setReminders(fresh.reminder_offsets_minutes ?? []);
       setConflict(
         `This task was changed elsewhere (another tab or device) while you edited it, so your changes were not saved. The form now shows the current version${mine !== fresh.title ? ` (your title was “${mine}”)` : ""}: make your change again and save.`,
@@ -132,29 +144,12 @@ export function TaskForm({ task: initial, onSaved, onCancel }: TaskFormProps) {
         )}
       </Field>
       <TagPicker id={uid} tags={tags} selected={tagIds} onChange={setTagIds} error={errors.tag_ids} />
-      <Field
-        id={id("due")}
-        name="due_date"
-        label="Due"
-        error={errors.due_date}
-        hint={`Date and time in ${timeZone}. Leave empty for no due date.`}
-      >
-        {(p) => (
-          <div className="row">
-            <input {...p} type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
-            {due ? (
-              <button type="button" className="button button-quiet" onClick={() => setDue("")}>
-                Clear
-              </button>
-            ) : null}
-          </div>
-        )}
-      </Field>
+      <DueField id={uid} due={due} onChange={setDue} timeZone={timeZone} error={errors.due_date} />
       <ReminderPicker
         id={uid}
         selected={reminders}
         onChange={setReminders}
-        hasDue={due !== ""}
+        hasDue={due.value !== ""}
         error={errors.reminder_offsets_minutes}
       />
       <div className="form-actions">

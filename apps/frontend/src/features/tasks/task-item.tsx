@@ -3,7 +3,7 @@
 import type { Task } from "@todo/contracts";
 import { PriorityBadge, TagChip } from "@/components/badges";
 import { ConfirmButton } from "@/components/confirm-button";
-import { dueState, formatDateTime, relativeTime } from "@/lib/time-zone";
+import { dueState, formatDue, relativeTime } from "@/lib/time-zone";
 
 interface TaskItemProps {
   task: Task;
@@ -48,7 +48,7 @@ export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete
               {state === "soon" ? <strong>Due soon · </strong> : null}
               Due{" "}
               <time dateTime={task.due_date} title={relativeTime(task.due_date, now)}>
-                {formatDateTime(task.due_date, timeZone)}
+                {formatDue(task.due_date, timeZone)}
               </time>
             </span>
           ) : null}
