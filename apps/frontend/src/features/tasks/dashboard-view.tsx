@@ -1,28 +1,57 @@
 "use client";
 
 import type { Task } from "@todo/contracts";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { FormError } from "@/components/field";
 import { Modal } from "@/components/modal";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError } from "@/lib/api-client";
 import { preloadContracts } from "@/lib/contracts";
+import { useSession } from "@/lib/session";
+import { localDate } from "@/lib/time-zone";
 import { QuickAdd } from "./quick-add";
-import { type Filters, initialFilters, isFiltered, toQuery } from "./task-filter-model";
+import { type Filters, isFiltered } from "./task-filter-model";
 import { TaskFilters } from "./task-filters";
 import { TaskForm } from "./task-form";
 import { TaskList } from "./task-list";
+import { groupTasks, VIEWS, viewQuery } from "./task-views";
 import { useLiveInvalidation } from "./use-live-invalidation";
 import { usePriorities, useTags } from "./use-tasks";
+import { useViewState } from "./use-view-state";
+import { ViewNav } from "./view-nav";
 
-/** The tasks page: quick add, filters, the list and the task dialog; server state lives in the query cache. */
+const EMPTY = {
+  today: "Nothing due today.",
+  upcoming: "Nothing due in the next 7 days.",
+  all: "No tasks yet. Add your first one above.",
+  completed: "No completed tasks yet.",
+};
+
+/** The user's calendar day, renewed each minute so the views move on at midnight. */
+function useToday(timeZone: string): string {
+  const [today, setToday] = useState(() => localDate(new Date(), timeZone));
+  useEffect(() => {
+    setToday(localDate(new Date(), timeZone));
+    const timer = setInterval(() => setToday(localDate(new Date(), timeZone)), 60_000);
+    return () => clearInterval(timer);
+  }, [timeZone]);
+  return today;
+}
+
+/** The tasks page: views, quick add, filters, the list and the task dialog; server state lives in the query cache. */
 export function DashboardView() {
+  const { timeZone } = useSession();
   const announce = useAnnounce();
   const priorities = usePriorities();
   const tags = useTags();
-  const [filters, setFilters] = useState<Filters>(initialFilters);
+  const [state, setState] = useViewState();
+  const today = useToday(timeZone);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
-  const query = useMemo(() => toQuery(filters), [filters]);
+  const query = useMemo(() => viewQuery(state, today, timeZone), [state, today, timeZone]);
+  const group = useCallback(
+    (tasks: Task[]) => groupTasks(state.view, tasks, today, timeZone),
+    [state.view, today, timeZone],
+  );
   const markedReady = useRef(false);
   useLiveInvalidation();
 
@@ -40,11 +69,16 @@ export function DashboardView() {
     announce(created ? `Added “${task.title}”` : `Saved “${task.title}”`);
   }
 
+  const setFilters = useCallback(
+    (filters: Filters) => setState({ view: state.view, filters }),
+    [setState, state.view],
+  );
+  const heading = VIEWS.find((v) => v.id === state.view)?.heading ?? "Tasks";
   const lookupError = priorities.error ?? tags.error;
   return (
     <section aria-labelledby="tasks-heading" className="stack">
       <div className="page-header">
-        <h1 id="tasks-heading">Tasks</h1>
+        <h1 id="tasks-heading">{heading}</h1>
         <button
           type="button"
           className="button button-primary"
@@ -54,15 +88,23 @@ export function DashboardView() {
           New task…
         </button>
       </div>
+      <ViewNav state={state} today={today} timeZone={timeZone} />
       <QuickAdd disabled={!ready} />
       <TaskFilters
-        filters={filters}
+        filters={state.filters}
+        full={state.view === "all"}
         onChange={setFilters}
         priorities={priorities.data ?? []}
         tags={tags.data ?? []}
       />
       <FormError message={lookupError ? describeError(lookupError) : undefined} />
-      <TaskList query={query} filtered={isFiltered(filters)} onEdit={setEditing} onReady={onListReady} />
+      <TaskList
+        query={query}
+        group={group}
+        empty={isFiltered(state.filters) ? "No tasks match these filters." : EMPTY[state.view]}
+        onEdit={setEditing}
+        onReady={onListReady}
+      />
       <Modal
         title={editing === "new" ? "New task" : "Edit task"}
         open={editing !== null}

@@ -1,4 +1,4 @@
-import type { TaskQuery } from "@/lib/api-client";
+import type { TaskQuery } from "../../lib/api-client";
 
 export const SORTS = [
   { value: "due_date", label: "Due date" },

@@ -13,13 +13,15 @@ import {
 
 interface TaskFiltersProps {
   filters: Filters;
+  /** Status, sort and order belong to the All view; the others fix them. */
+  full: boolean;
   onChange: (filters: Filters) => void;
   priorities: Priority[];
   tags: Tag[];
 }
 
 /** Search, status, priority, tag, sort and order; search waits for a pause in typing. */
-export function TaskFilters({ filters, onChange, priorities, tags }: TaskFiltersProps) {
+export function TaskFilters({ filters, full, onChange, priorities, tags }: TaskFiltersProps) {
   const [searchText, setSearchText] = useState(filters.search);
   const update = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
 
@@ -42,17 +44,19 @@ export function TaskFilters({ filters, onChange, priorities, tags }: TaskFilters
           onChange={(e) => setSearchText(e.target.value)}
         />
       </div>
-      <FilterSelect
-        id="filter-status"
-        label="Status"
-        value={filters.status}
-        onChange={(status) => update({ status: status as Filters["status"] })}
-        options={[
-          { value: "", label: "All" },
-          { value: "pending", label: "Pending" },
-          { value: "completed", label: "Completed" },
-        ]}
-      />
+      {full ? (
+        <FilterSelect
+          id="filter-status"
+          label="Status"
+          value={filters.status}
+          onChange={(status) => update({ status: status as Filters["status"] })}
+          options={[
+            { value: "", label: "All" },
+            { value: "pending", label: "Pending" },
+            { value: "completed", label: "Completed" },
+          ]}
+        />
+      ) : null}
       <FilterSelect
         id="filter-priority"
         label="Priority"
@@ -70,23 +74,27 @@ export function TaskFilters({ filters, onChange, priorities, tags }: TaskFilters
         onChange={(tagId) => update({ tagId })}
         options={[{ value: "", label: "Any" }, ...tags.map((t) => ({ value: String(t.id), label: t.name }))]}
       />
-      <FilterSelect
-        id="filter-sort"
-        label="Sort by"
-        value={filters.sort}
-        onChange={(sort) => update({ sort: sort as Sort, order: DEFAULT_ORDER[sort as Sort] })}
-        options={SORTS}
-      />
-      <FilterSelect
-        id="filter-order"
-        label="Order"
-        value={filters.order}
-        onChange={(order) => update({ order: order as Filters["order"] })}
-        options={[
-          { value: "asc", label: "Ascending" },
-          { value: "desc", label: "Descending" },
-        ]}
-      />
+      {full ? (
+        <>
+          <FilterSelect
+            id="filter-sort"
+            label="Sort by"
+            value={filters.sort}
+            onChange={(sort) => update({ sort: sort as Sort, order: DEFAULT_ORDER[sort as Sort] })}
+            options={SORTS}
+          />
+          <FilterSelect
+            id="filter-order"
+            label="Order"
+            value={filters.order}
+            onChange={(order) => update({ order: order as Filters["order"] })}
+            options={[
+              { value: "asc", label: "Ascending" },
+              { value: "desc", label: "Descending" },
+            ]}
+          />
+        </>
+      ) : null}
       {isFiltered(filters) ? (
         <button
           type="button"

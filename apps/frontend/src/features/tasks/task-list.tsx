@@ -8,17 +8,21 @@ import { describeError, type TaskQuery } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { flattenPages } from "./task-cache";
 import { TaskItem } from "./task-item";
+import type { TaskGroup } from "./task-views";
 import { useDeleteTask, useSetComplete, useTaskList } from "./use-tasks";
 
 interface TaskListProps {
   query: TaskQuery;
-  filtered: boolean;
+  /** Splits the loaded tasks into titled sections (Overdue / Today, one per day, …). */
+  group: (tasks: Task[]) => TaskGroup[];
+  /** What to say when nothing matches. */
+  empty: string;
   onEdit: (task: Task) => void;
   onReady: () => void;
 }
 
 /** The tasks of one query, with "Load more", complete and delete (both optimistic). */
-export function TaskList({ query, filtered, onEdit, onReady }: TaskListProps) {
+export function TaskList({ query, group, empty, onEdit, onReady }: TaskListProps) {
   const { timeZone } = useSession();
   const announce = useAnnounce();
   const list = useTaskList(query);
@@ -85,11 +89,11 @@ export function TaskList({ query, filtered, onEdit, onReady }: TaskListProps) {
       </p>
       {items.length === 0 ? (
         <div className="empty">
-          {filtered ? <p>No tasks match these filters.</p> : <p>No tasks yet. Add your first one above.</p>}
+          <p>{empty}</p>
         </div>
       ) : (
-        <ul className="task-list" aria-label="Tasks" aria-describedby="task-count">
-          {items.map((task) => (
+        group(items).map((g) => {
+          const rows = g.tasks.map((task) => (
             <TaskItem
               key={task.id}
               task={task}
@@ -100,8 +104,25 @@ export function TaskList({ query, filtered, onEdit, onReady }: TaskListProps) {
               onEdit={onEdit}
               onDelete={onDelete}
             />
-          ))}
-        </ul>
+          ));
+          return g.label ? (
+            <section key={g.key} className="task-group" aria-labelledby={`group-${g.key}`}>
+              <h2
+                id={`group-${g.key}`}
+                className={`task-group-title${g.key === "overdue" ? " overdue" : ""}`}
+              >
+                {g.label} <span className="muted">{g.tasks.length}</span>
+              </h2>
+              <ul className="task-list" aria-labelledby={`group-${g.key}`}>
+                {rows}
+              </ul>
+            </section>
+          ) : (
+            <ul key={g.key} className="task-list" aria-label="Tasks" aria-describedby="task-count">
+              {rows}
+            </ul>
+          );
+        })
       )}
       {list.hasNextPage ? (
         <button
