@@ -181,6 +181,13 @@ export function userApi(userId: string) {
       setComplete: (id: number, completed: boolean) =>
         call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
+      /** The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed. */
+      removeOnUnload: (id: number) =>
+        void fetch(`${base}/tasks/${id}`, {
+          method: "DELETE",
+          credentials: "same-origin",
+          keepalive: true,
+        }).catch(() => {}),
     },
     tags: {
       list: async (): Promise<Tag[]> => (await call<{ items: Tag[] }>("GET", `${base}/tags`)).items,

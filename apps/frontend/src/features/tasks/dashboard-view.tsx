@@ -10,12 +10,16 @@ import { preloadContracts } from "@/lib/contracts";
 import { useSession } from "@/lib/session";
 import { localDate } from "@/lib/time-zone";
 import { QuickAdd } from "./quick-add";
+import { ShortcutsHelp } from "./shortcuts-help";
 import { type Filters, isFiltered } from "./task-filter-model";
 import { TaskFilters } from "./task-filters";
 import { TaskForm } from "./task-form";
 import { TaskList } from "./task-list";
 import { groupTasks, VIEWS, viewQuery } from "./task-views";
+import { UndoToast } from "./undo-toast";
+import { usePageShortcuts } from "./use-keyboard";
 import { useLiveInvalidation } from "./use-live-invalidation";
+import { useTaskActions } from "./use-task-actions";
 import { usePriorities, useTags } from "./use-tasks";
 import { useViewState } from "./use-view-state";
 import { ViewNav } from "./view-nav";
@@ -47,6 +51,9 @@ export function DashboardView() {
   const [state, setState] = useViewState();
   const today = useToday(timeZone);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
+  const [help, setHelp] = useState(false);
+  const actions = useTaskActions();
+  usePageShortcuts(useCallback(() => setHelp(true), []));
   const query = useMemo(() => viewQuery(state, today, timeZone), [state, today, timeZone]);
   const group = useCallback(
     (tasks: Task[]) => groupTasks(state.view, tasks, today, timeZone),
@@ -97,11 +104,12 @@ export function DashboardView() {
         priorities={priorities.data ?? []}
         tags={tags.data ?? []}
       />
-      <FormError message={lookupError ? describeError(lookupError) : undefined} />
+      <FormError message={actions.error ?? (lookupError ? describeError(lookupError) : undefined)} />
       <TaskList
         query={query}
         group={group}
         empty={isFiltered(state.filters) ? "No tasks match these filters." : EMPTY[state.view]}
+        actions={actions}
         onEdit={setEditing}
         onReady={onListReady}
       />
@@ -118,6 +126,13 @@ export function DashboardView() {
           />
         ) : null}
       </Modal>
+      <Modal title="Keyboard shortcuts" open={help} onClose={() => setHelp(false)}>
+        <ShortcutsHelp />
+      </Modal>
+      <UndoToast toast={actions.toast} onDone={actions.dismiss} />
+      <p className="muted shortcuts-hint">
+        Press <kbd>?</kbd> for keyboard shortcuts.
+      </p>
     </section>
   );
 }

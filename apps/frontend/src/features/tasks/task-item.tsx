@@ -2,7 +2,6 @@
 
 import type { Task } from "@todo/contracts";
 import { PriorityBadge, TagChip } from "@/components/badges";
-import { ConfirmButton } from "@/components/confirm-button";
 import { dueState, formatDue, relativeTime } from "@/lib/time-zone";
 
 interface TaskItemProps {
@@ -12,14 +11,14 @@ interface TaskItemProps {
   busy: boolean;
   onToggle: (task: Task) => void;
   onEdit: (task: Task) => void;
-  onDelete: (task: Task) => Promise<void>;
+  onDelete: (task: Task) => void;
 }
 
 export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete }: TaskItemProps) {
   const state = dueState(task.due_date, task.completed, now);
   const checkboxId = `task-${task.id}-done`;
   return (
-    <li className={`task${task.completed ? " task-done" : ""}`} data-task-id={task.id}>
+    <li className={`task${task.completed ? " task-done" : ""}`} data-task-id={task.id} tabIndex={-1}>
       <input
         id={checkboxId}
         type="checkbox"
@@ -72,12 +71,14 @@ export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete
         >
           Edit
         </button>
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete “${task.title}”`}
-          question={`Delete “${task.title}”?`}
-          onConfirm={() => onDelete(task)}
-        />
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => onDelete(task)}
+          aria-label={`Delete “${task.title}”`}
+        >
+          Delete
+        </button>
       </div>
     </li>
   );

@@ -3,13 +3,14 @@
 import type { Task } from "@todo/contracts";
 import { useEffect, useState } from "react";
 import { FormError } from "@/components/field";
-import { useAnnounce } from "@/lib/announcer";
 import { describeError, type TaskQuery } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { flattenPages } from "./task-cache";
 import { TaskItem } from "./task-item";
 import type { TaskGroup } from "./task-views";
-import { useDeleteTask, useSetComplete, useTaskList } from "./use-tasks";
+import { useListKeyboard } from "./use-keyboard";
+import type { TaskActions } from "./use-task-actions";
+import { useTaskList } from "./use-tasks";
 
 interface TaskListProps {
   query: TaskQuery;
@@ -17,19 +18,18 @@ interface TaskListProps {
   group: (tasks: Task[]) => TaskGroup[];
   /** What to say when nothing matches. */
   empty: string;
+  actions: Pick<TaskActions, "toggle" | "remove" | "hidden" | "busyId">;
   onEdit: (task: Task) => void;
   onReady: () => void;
 }
 
-/** The tasks of one query, with "Load more", complete and delete (both optimistic). */
-export function TaskList({ query, group, empty, onEdit, onReady }: TaskListProps) {
+/** The tasks of one query, with "Load more" and the keyboard; complete and delete come with Undo. */
+export function TaskList({ query, group, empty, actions, onEdit, onReady }: TaskListProps) {
   const { timeZone } = useSession();
-  const announce = useAnnounce();
   const list = useTaskList(query);
-  const setComplete = useSetComplete();
-  const remove = useDeleteTask();
   const [now, setNow] = useState(() => Date.now());
-  const [actionError, setActionError] = useState<string | undefined>();
+  const items = flattenPages(list.data).filter((t) => !actions.hidden.has(t.id));
+  useListKeyboard(items, { toggle: actions.toggle, edit: onEdit, remove: actions.remove });
 
   // Overdue and due-soon highlighting follows the clock.
   useEffect(() => {
@@ -39,27 +39,6 @@ export function TaskList({ query, group, empty, onEdit, onReady }: TaskListProps
   useEffect(() => {
     if (list.isSuccess) onReady();
   }, [list.isSuccess, onReady]);
-
-  async function toggle(task: Task) {
-    setActionError(undefined);
-    try {
-      const updated = await setComplete.mutateAsync({ task, completed: !task.completed });
-      announce(updated.completed ? `Completed “${updated.title}”` : `“${updated.title}” is not done`);
-    } catch (error) {
-      setActionError(describeError(error));
-    }
-  }
-
-  async function onDelete(task: Task) {
-    setActionError(undefined);
-    try {
-      await remove.mutateAsync({ task });
-      announce(`Deleted “${task.title}”`);
-      document.getElementById("quick-add-title")?.focus();
-    } catch (error) {
-      setActionError(describeError(error));
-    }
-  }
 
   if (list.isPending) {
     return (
@@ -78,12 +57,10 @@ export function TaskList({ query, group, empty, onEdit, onReady }: TaskListProps
       </div>
     );
   }
-  const items = flattenPages(list.data);
   const total = list.data?.pages.at(-1)?.page.total ?? 0;
-  const busyId = setComplete.isPending ? setComplete.variables?.task.id : undefined;
   return (
     <>
-      <FormError message={actionError ?? (list.isError ? describeError(list.error) : undefined)} />
+      <FormError message={list.isError ? describeError(list.error) : undefined} />
       <p className="muted" aria-live="polite" id="task-count">
         {total === 0 ? "" : `Showing ${items.length} of ${total} ${total === 1 ? "task" : "tasks"}`}
       </p>
@@ -99,10 +76,10 @@ export function TaskList({ query, group, empty, onEdit, onReady }: TaskListProps
               task={task}
               timeZone={timeZone}
               now={now}
-              busy={busyId === task.id}
-              onToggle={toggle}
+              busy={actions.busyId === task.id}
+              onToggle={actions.toggle}
               onEdit={onEdit}
-              onDelete={onDelete}
+              onDelete={actions.remove}
             />
           ));
           return g.label ? (
