@@ -23,6 +23,9 @@ interface TaskFiltersProps {
 /** Search, status, priority, tag, sort and order; search waits for a pause in typing. */
 export function TaskFilters({ filters, full, onChange, priorities, tags }: TaskFiltersProps) {
   const [searchText, setSearchText] = useState(filters.search);
+  // On a phone the selects fold away behind one button; search stays.
+  const [open, setOpen] = useState(false);
+  const active = [filters.status, filters.priorityId, filters.tagId].filter(Boolean).length;
   const update = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
 
   // Search as you type, without a request per keystroke.
@@ -33,7 +36,7 @@ export function TaskFilters({ filters, full, onChange, priorities, tags }: TaskF
   }, [searchText, filters, onChange]);
 
   return (
-    <search className="filters" aria-label="Filter and sort tasks">
+    <search className={`filters${open ? " filters-open" : ""}`} aria-label="Filter and sort tasks">
       <div className="field">
         <label htmlFor="filter-search">Search</label>
         <input
@@ -44,6 +47,14 @@ export function TaskFilters({ filters, full, onChange, priorities, tags }: TaskF
           onChange={(e) => setSearchText(e.target.value)}
         />
       </div>
+      <button
+        type="button"
+        className="button filters-toggle"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {open ? "Hide filters" : active > 0 ? `Filters (${active})` : "Filters"}
+      </button>
       {full ? (
         <FilterSelect
           id="filter-status"
