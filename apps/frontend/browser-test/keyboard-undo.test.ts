@@ -67,6 +67,8 @@ describe("keyboard and undo", () => {
 
     await toast.getByRole("button", { name: "Undo" }).click();
     await page.getByRole("checkbox", { name: "Complete “Charlie”" }).waitFor();
+    // The row changes before the server answers; the announcement comes with the answer.
+    await page.getByRole("status").filter({ hasText: "“Charlie” is not done" }).waitFor();
     assert.equal(((await (await stored(ids.Charlie!)).json()) as { completed: boolean }).completed, false);
   });
 

@@ -101,6 +101,7 @@ describe("views on a seeded clock (browser in Pacific/Auckland)", () => {
     await page.getByRole("heading", { name: "Completed", level: 1 }).waitFor();
     await page.locator("li.task").first().waitFor();
     assert.deepEqual(await titles(), ["Buy milk"]);
+    await assertAccessible(page);
   });
 
   test("the view and its filters survive a reload and travel in the link", async () => {

@@ -19,6 +19,7 @@ import { groupTasks, VIEWS, viewQuery } from "./task-views";
 import { UndoToast } from "./undo-toast";
 import { usePageShortcuts } from "./use-keyboard";
 import { useLiveInvalidation } from "./use-live-invalidation";
+import { preloadDateParser } from "./use-quick-add";
 import { useTaskActions } from "./use-task-actions";
 import { usePriorities, useTags } from "./use-tasks";
 import { useViewState } from "./use-view-state";
@@ -60,14 +61,17 @@ export function DashboardView() {
     [state.view, today, timeZone],
   );
   const markedReady = useRef(false);
+  const [listShown, setListShown] = useState(false);
   useLiveInvalidation();
 
   const ready = priorities.isSuccess;
   const onListReady = useCallback(() => {
+    setListShown(true);
     if (markedReady.current || !ready) return;
     markedReady.current = true;
     performance.mark("todo:dashboard-interactive");
     preloadContracts();
+    preloadDateParser();
   }, [ready]);
 
   function onSaved(task: Task) {
@@ -77,8 +81,8 @@ export function DashboardView() {
   }
 
   const setFilters = useCallback(
-    (filters: Filters) => setState({ view: state.view, filters }),
-    [setState, state.view],
+    (patch: Partial<Filters>) => setState((s) => ({ ...s, filters: { ...s.filters, ...patch } })),
+    [setState],
   );
   const heading = VIEWS.find((v) => v.id === state.view)?.heading ?? "Tasks";
   const lookupError = priorities.error ?? tags.error;
@@ -95,7 +99,7 @@ export function DashboardView() {
           New task…
         </button>
       </div>
-      <ViewNav state={state} today={today} timeZone={timeZone} />
+      <ViewNav state={state} counted={listShown} today={today} timeZone={timeZone} />
       <QuickAdd disabled={!ready} />
       <TaskFilters
         filters={state.filters}
@@ -105,7 +109,9 @@ export function DashboardView() {
         tags={tags.data ?? []}
       />
       <FormError message={actions.error ?? (lookupError ? describeError(lookupError) : undefined)} />
+      {/* A new view starts empty instead of showing the last view's rows while it loads. */}
       <TaskList
+        key={state.view}
         query={query}
         group={group}
         empty={isFiltered(state.filters) ? "No tasks match these filters." : EMPTY[state.view]}

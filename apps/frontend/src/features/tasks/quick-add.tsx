@@ -19,7 +19,7 @@ export function QuickAdd({ disabled }: { disabled: boolean }) {
   const { timeZone } = useSession();
   const [text, setText] = useState("");
   const [ignore, setIgnore] = useState<ReadonlySet<ChipKind>>(new Set());
-  const parser = useDateParser();
+  const [parser, requestParser] = useDateParser();
   const priorities = usePriorities().data ?? [];
   const tags = useTags().data ?? [];
   const form = useSchemaForm(["title", "template_title"]);
@@ -59,6 +59,7 @@ export function QuickAdd({ disabled }: { disabled: boolean }) {
           maxLength={300}
           disabled={disabled}
           autoComplete="off"
+          onFocus={requestParser}
           aria-invalid={error ? true : undefined}
           aria-describedby={`quick-add-hint${parsed ? " quick-add-chips" : ""}${error ? " quick-add-error" : ""}`}
           onChange={(e) => {

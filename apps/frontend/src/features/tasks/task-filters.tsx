@@ -15,7 +15,8 @@ interface TaskFiltersProps {
   filters: Filters;
   /** Status, sort and order belong to the All view; the others fix them. */
   full: boolean;
-  onChange: (filters: Filters) => void;
+  /** Applied to the latest filters, so quick successive changes all count. */
+  onChange: (patch: Partial<Filters>) => void;
   priorities: Priority[];
   tags: Tag[];
 }
@@ -26,14 +27,14 @@ export function TaskFilters({ filters, full, onChange, priorities, tags }: TaskF
   // On a phone the selects fold away behind one button; search stays.
   const [open, setOpen] = useState(false);
   const active = [filters.status, filters.priorityId, filters.tagId].filter(Boolean).length;
-  const update = (patch: Partial<Filters>) => onChange({ ...filters, ...patch });
+  const update = onChange;
 
   // Search as you type, without a request per keystroke.
   useEffect(() => {
     if (searchText === filters.search) return;
-    const timer = setTimeout(() => onChange({ ...filters, search: searchText }), 250);
+    const timer = setTimeout(() => onChange({ search: searchText }), 250);
     return () => clearTimeout(timer);
-  }, [searchText, filters, onChange]);
+  }, [searchText, filters.search, onChange]);
 
   return (
     <search className={`filters${open ? " filters-open" : ""}`} aria-label="Filter and sort tasks">

@@ -31,10 +31,14 @@ export function useTaskList(query: TaskQuery) {
   });
 }
 
-/** How many tasks match a query (the navigation's counts): one row asked for, the total read. */
-export function useTaskCount(query: TaskQuery) {
+/**
+ * How many tasks match a query (the navigation's counts): one row asked for, the total read.
+ * `enabled: false` holds the request back (the counts wait until the list is on screen).
+ */
+export function useTaskCount(query: TaskQuery, enabled = true) {
   const { api } = useSession();
   return useQuery({
+    enabled,
     queryKey: taskKeys.count(query),
     queryFn: async ({ signal }) =>
       (await api.tasks.list({ ...query, limit: 1, offset: 0 }, signal)).page.total,

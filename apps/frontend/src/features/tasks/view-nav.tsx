@@ -7,13 +7,22 @@ import { useTaskCount } from "./use-tasks";
 
 interface ViewNavProps {
   state: ViewState;
+  /** False until the list is on screen: the counts do not compete with it. */
+  counted: boolean;
   today: string;
   timeZone: string;
 }
 
-function ViewLink({ view, label, state, today, timeZone }: ViewNavProps & { view: View; label: string }) {
+function ViewLink({
+  view,
+  label,
+  state,
+  counted,
+  today,
+  timeZone,
+}: ViewNavProps & { view: View; label: string }) {
   const pathname = usePathname();
-  const count = useTaskCount(countQuery(view, today, timeZone));
+  const count = useTaskCount(countQuery(view, today, timeZone), counted);
   // Filters travel with the view; status belongs to All only.
   const href = `${pathname}${writeViewState({ view, filters: state.filters })}`;
   return (
