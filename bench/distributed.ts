@@ -31,7 +31,7 @@ export async function startDistributed(): Promise<void> {
   const backendEntry = await bundle("backend");
   const backend = spawnService("app-backend", bundleNode, [backendEntry], {
     ...common,
-    ...imageEnvironment("backend", backendEntry),
+    ...imageEnvironment(backendEntry),
     PORT: String(appPort("backend")),
     DAPR_HTTP_PORT: String(daprPort("backend")),
     BETTER_AUTH_SECRET: secret,

@@ -36,8 +36,8 @@ function imageNodeOptions(): string {
   return /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1] ?? "";
 }
 
-/** The images' environment for a bundle: production, the compile cache the build wrote, their V8 flags. */
-export function imageEnvironment(app: AppId, entry: string): Record<string, string> {
+/** The image's environment for a bundle (one apps/Dockerfile for every service): production, the compile cache the build wrote, their V8 flags. */
+export function imageEnvironment(entry: string): Record<string, string> {
   return {
     NODE_ENV: "production",
     NODE_COMPILE_CACHE: join(entry, "..", compileCacheDir),
@@ -87,7 +87,7 @@ async function measureOnce(
     LOG_LEVEL: "warn",
     PORT: String(appPort(app)),
     DAPR_HTTP_PORT: String(daprPort(app)),
-    ...(form === "bundled" ? imageEnvironment(app, entry) : {}),
+    ...(form === "bundled" ? imageEnvironment(entry) : {}),
     ...env,
   });
   try {

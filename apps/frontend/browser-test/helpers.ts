@@ -158,3 +158,12 @@ export async function endpointExists(user: TestUser, path: string): Promise<bool
   await response.body?.cancel();
   return response.status !== 404;
 }
+
+/** A seeded clock for journeys in Pacific/Auckland: 09:00 on Tuesday 15 Jan 2030 (NZDT, +13:00). */
+export const AUCKLAND_TUESDAY_9AM = new Date("2030-01-14T20:00:00Z");
+
+/** Fails with axe-core's own account when the page has a serious or critical violation. */
+export async function assertAccessible(page: Page): Promise<void> {
+  const violations = await seriousViolations(page);
+  if (violations.length > 0) throw new Error(`axe-core: ${describeViolations(violations)}`);
+}

@@ -8,7 +8,15 @@ export const metadata: Metadata = {
   description: "Tasks with priorities, tags, due dates, reminders and recurring schedules.",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1, themeColor: "#1d4ed8" };
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  colorScheme: "light dark",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#1d4ed8" },
+    { media: "(prefers-color-scheme: dark)", color: "#0f172a" },
+  ],
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -194,6 +194,13 @@ export function userApi(userId: string) {
       setComplete: (id: number, completed: boolean) =>
         call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
+      /** The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed. */
+      removeOnUnload: (id: number) =>
+        void fetch(`${base}/tasks/${id}`, {
+          method: "DELETE",
+          credentials: "same-origin",
+          keepalive: true,
+        }).catch(() => {}),
     },
     activity: {
       /** Everything that happened to the user's tasks, newest first. */

@@ -1,6 +1,6 @@
 // The contract's zod schemas validate our forms, but zod and the schemas weigh ~34 KiB gzip: more
 // than all of our own code. They load on their own, after first paint, instead of blocking it.
-type Contracts = typeof import("@todo/contracts");
+export type Contracts = typeof import("@todo/contracts");
 
 let loading: Promise<Contracts> | null = null;
 

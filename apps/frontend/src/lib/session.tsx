@@ -1,7 +1,16 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import {
   authApi,
   describeError,
@@ -78,13 +87,19 @@ export function RequireSession({ children }: { children: ReactNode }) {
     };
   }, [router, attempt]);
 
+  // Requests still in flight when the person signs out answer 401: that is the sign-out itself,
+  // which goes to /login/ without a `next`, not a session that ran out.
+  const signingOut = useRef(false);
   useEffect(() => {
-    const onUnauthorized = () => router.replace(loginUrl());
+    const onUnauthorized = () => {
+      if (!signingOut.current) router.replace(loginUrl());
+    };
     window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, [router]);
 
   const signOut = useCallback(async () => {
+    signingOut.current = true;
     try {
       await authApi.signOut();
     } finally {

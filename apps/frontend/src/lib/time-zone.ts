@@ -130,3 +130,49 @@ export function relativeTime(iso: string, now = Date.now()): string {
   if (abs < 86_400_000) return rtf.format(Math.round(diff / 3_600_000), "hour");
   return rtf.format(Math.round(diff / 86_400_000), "day");
 }
+
+/** The calendar date ("2027-01-15") an instant falls on in the zone. */
+export function localDate(instant: string | Date, timeZone: string): string {
+  const w = wallClock(new Date(instant), timeZone);
+  return `${w.year}-${pad(w.month!)}-${pad(w.day!)}`;
+}
+
+/** A calendar date `days` later (or earlier); plain calendar arithmetic, no zone involved. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The instant a local calendar day starts in the zone (midnight, or the first hour after a DST gap). */
+export function startOfLocalDay(date: string, timeZone: string): string {
+  return fromZonedInput(`${date}T00:00`, timeZone) ?? `${date}T00:00:00Z`;
+}
+
+/**
+ * An all-day due date is stored as an instant, the last second of that day in the user's zone
+ * (23:59:59): it sorts after the day's timed tasks, is overdue only once the day is over, and
+ * reminders count back from it like from any due time. A due that reads 23:59:59 in the user's
+ * zone is shown as "all day".
+ */
+export const ALL_DAY_TIME = "23:59:59";
+
+export function allDayInstant(date: string, timeZone: string): string | null {
+  return fromZonedInput(`${date}T${ALL_DAY_TIME}`, timeZone);
+}
+
+export function isAllDay(iso: string | null | undefined, timeZone: string): boolean {
+  if (!iso) return false;
+  const w = wallClock(new Date(iso), timeZone);
+  return w.hour === 23 && w.minute === 59 && w.second === 59;
+}
+
+/** A due date for reading: "Jan 15, 2027, 9:00 AM", or "Jan 15, 2027" for an all-day one. */
+export function formatDue(iso: string, timeZone: string): string {
+  if (!isAllDay(iso, timeZone)) return formatDateTime(iso, timeZone);
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+  }).format(new Date(iso));
+}

@@ -3,19 +3,25 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/app-shell";
 import { LiveEventsProvider } from "@/lib/live-events";
+import { QueryProvider } from "@/lib/query-client";
 import { RequireSession, useSession } from "@/lib/session";
 
-function Live({ children }: { children: ReactNode }) {
+// The query cache belongs to one person: keyed by user id, it starts empty for the next one.
+function SignedIn({ children }: { children: ReactNode }) {
   const { api } = useSession();
-  return <LiveEventsProvider url={api.eventStreamUrl}>{children}</LiveEventsProvider>;
+  return (
+    <QueryProvider key={api.userId}>
+      <LiveEventsProvider url={api.eventStreamUrl}>{children}</LiveEventsProvider>
+    </QueryProvider>
+  );
 }
 
 export default function SignedInLayout({ children }: { children: ReactNode }) {
   return (
     <RequireSession>
-      <Live>
+      <SignedIn>
         <AppShell>{children}</AppShell>
-      </Live>
+      </SignedIn>
     </RequireSession>
   );
 }

@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
-import { DashboardView } from "@/components/dashboard-view";
+import { Suspense } from "react";
+import { DashboardView } from "@/features/tasks/dashboard-view";
 
 export const metadata: Metadata = { title: "Tasks · Todo" };
 
+// The view and filters come from the query string, which a static export reads in the browser only.
 export default function DashboardPage() {
-  return <DashboardView />;
+  return (
+    <Suspense>
+      <DashboardView />
+    </Suspense>
+  );
 }

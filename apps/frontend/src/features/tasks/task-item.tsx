@@ -1,9 +1,8 @@
 "use client";
 
 import type { Task } from "@todo/contracts";
-import { dueState, formatDateTime, relativeTime } from "@/lib/time-zone";
-import { PriorityBadge, TagChip } from "./badges";
-import { ConfirmButton } from "./confirm-button";
+import { PriorityBadge, TagChip } from "@/components/badges";
+import { dueState, formatDue, relativeTime } from "@/lib/time-zone";
 
 interface TaskItemProps {
   task: Task;
@@ -12,14 +11,14 @@ interface TaskItemProps {
   busy: boolean;
   onToggle: (task: Task) => void;
   onEdit: (task: Task) => void;
-  onDelete: (task: Task) => Promise<void>;
+  onDelete: (task: Task) => void;
 }
 
 export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete }: TaskItemProps) {
   const state = dueState(task.due_date, task.completed, now);
   const checkboxId = `task-${task.id}-done`;
   return (
-    <li className={`task${task.completed ? " task-done" : ""}`} data-task-id={task.id}>
+    <li className={`task${task.completed ? " task-done" : ""}`} data-task-id={task.id} tabIndex={-1}>
       <input
         id={checkboxId}
         type="checkbox"
@@ -48,7 +47,7 @@ export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete
               {state === "soon" ? <strong>Due soon · </strong> : null}
               Due{" "}
               <time dateTime={task.due_date} title={relativeTime(task.due_date, now)}>
-                {formatDateTime(task.due_date, timeZone)}
+                {formatDue(task.due_date, timeZone)}
               </time>
             </span>
           ) : null}
@@ -72,12 +71,14 @@ export function TaskItem({ task, timeZone, now, busy, onToggle, onEdit, onDelete
         >
           Edit
         </button>
-        <ConfirmButton
-          label="Delete"
-          ariaLabel={`Delete “${task.title}”`}
-          question={`Delete “${task.title}”?`}
-          onConfirm={() => onDelete(task)}
-        />
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => onDelete(task)}
+          aria-label={`Delete “${task.title}”`}
+        >
+          Delete
+        </button>
       </div>
     </li>
   );

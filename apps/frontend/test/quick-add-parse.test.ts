@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { Priority, Tag } from "@todo/contracts";
+import { casual } from "chrono-node/en";
+import { parseQuickAdd } from "../src/features/tasks/quick-add-parse.ts";
+
+const priorities = [
+  { id: 1, name: "Low", level: 1 },
+  { id: 2, name: "Medium", level: 2 },
+  { id: 3, name: "High", level: 3 },
+  { id: 4, name: "Critical", level: 4 },
+] as Priority[];
+const tags = [{ id: 7, name: "Home" }] as Tag[];
+// 09:00 on Tuesday 15 Jan 2030 in Auckland (NZDT, +13:00).
+const now = new Date("2030-01-14T20:00:00Z");
+const context = { now, timeZone: "Pacific/Auckland", priorities, tags };
+
+describe("quick add", () => {
+  test("`Pay rent tomorrow 9am p1 #home`: title, 09:00 tomorrow in the user's zone, p1, the existing tag", () => {
+    const r = parseQuickAdd("Pay rent tomorrow 9am p1 #home", casual, context);
+    assert.equal(r.title, "Pay rent");
+    assert.equal(r.due?.instant, "2030-01-15T20:00:00Z"); // 09:00 on the 16th in Auckland
+    assert.equal(r.due?.allDay, false);
+    assert.equal(r.priority?.priority.name, "Critical");
+    assert.deepEqual(r.tags, [{ name: "Home", tag: tags[0] }]);
+    assert.equal(r.recurrence, null);
+  });
+
+  test("`Water plants every Monday at 8`: a weekly series on Mondays, first at 08:00 next Monday", () => {
+    const r = parseQuickAdd("Water plants every Monday at 8", casual, context);
+    assert.equal(r.title, "Water plants");
+    assert.deepEqual(
+      { pattern: r.recurrence?.pattern, weekdays: r.recurrence?.weekdays, interval: r.recurrence?.interval },
+      { pattern: "weekly", weekdays: [1], interval: 1 },
+    );
+    assert.equal(r.due?.instant, "2030-01-20T19:00:00Z"); // Monday 21 Jan, 08:00 NZDT
+  });
+
+  test("the same words in Berlin give Berlin's 09:00", () => {
+    const r = parseQuickAdd("Pay rent tomorrow 9am", casual, { ...context, timeZone: "Europe/Berlin" });
+    assert.equal(r.due?.instant, "2030-01-15T08:00:00Z"); // Berlin's today is the 14th; 09:00 CET on the 15th
+  });
+
+  test("a date without a time is all day; other recurrences map onto our patterns", () => {
+    const r = parseQuickAdd("Call mum friday", casual, context);
+    assert.equal(r.due?.allDay, true);
+    assert.equal(r.due?.instant, "2030-01-18T10:59:59Z");
+    assert.equal(
+      parseQuickAdd("Stand-up every weekday", casual, context).recurrence?.weekdays?.join(),
+      "1,2,3,4,5",
+    );
+    assert.equal(parseQuickAdd("Rent every month", casual, context).recurrence?.pattern, "monthly");
+    const other = parseQuickAdd("Bins every other week", casual, context).recurrence;
+    assert.deepEqual([other?.pattern, other?.interval], ["weekly", 2]);
+  });
+
+  test("what is not understood stays in the title; a new tag is kept by name", () => {
+    const r = parseQuickAdd("Buy 2 apples p9 #market", casual, context);
+    assert.equal(r.title, "Buy 2 apples p9");
+    assert.equal(r.due, null);
+    assert.equal(r.priority, null);
+    assert.deepEqual(r.tags, [{ name: "market", tag: undefined }]);
+  });
+
+  test("a removed chip puts its words back into the title", () => {
+    const r = parseQuickAdd("Pay rent tomorrow 9am p1", casual, {
+      ...context,
+      ignore: new Set(["due"] as const),
+    });
+    assert.equal(r.title, "Pay rent tomorrow 9am");
+    assert.equal(r.due, null);
+    assert.equal(r.priority?.priority.name, "Critical");
+  });
+});
