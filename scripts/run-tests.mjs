@@ -104,6 +104,9 @@ function runFile(file, index) {
     [
       "--import",
       "tsx",
+      // Under --test the file runs in a process of its own that reports to this one, so a test
+      // that ends its process (process.exit, a shutdown hook on beforeExit) still gets counted.
+      "--test",
       "--test-reporter=spec",
       "--test-reporter-destination=stdout",
       `--test-reporter=${summaryReporter}`,
