@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { migrateToLatest } from "@todo/db";
+import { copyMigratedDataFolder } from "@todo/db/testing";
 import { sql } from "kysely";
 import { backupDataFolder, restoreDataFolder } from "../src/data-folder-backup.ts";
 import { lockDataFolder, openDataFolder } from "../src/data-folder-lock.ts";
@@ -34,10 +34,8 @@ test("db:backup then db:restore brings the data folder back to the backup; what 
   const root = await mkdtemp(join(tmpdir(), "todo-backup-"));
   t.after(() => rm(root, { recursive: true, force: true }));
   const dataDir = join(root, "data");
-  await withDatabase(dataDir, async (db) => {
-    await migrateToLatest(db);
-    await addUser(db, "ada@example.com");
-  });
+  await copyMigratedDataFolder(dataDir);
+  await withDatabase(dataDir, (db) => addUser(db, "ada@example.com"));
   const file = join(root, "todo.tar.gz");
   const bytes = await backupDataFolder(dataDir, file);
   assert.ok(bytes > 0);

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { copyMigratedDataFolder } from "@todo/db/testing";
 import { freePort, runToExit, startEmbedded, stop } from "./embedded-process.ts";
 
 const json = { "content-type": "application/json" };
@@ -11,6 +12,8 @@ const json = { "content-type": "application/json" };
 test("one writer per data folder: a second start exits naming the holder, the first loses nothing; after kill -9 a start takes over; a damaged folder stops start-up", async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-lock-"));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
+  // Not about a first start (npm-start.test.ts is): a migrated folder, without initdb.
+  await copyMigratedDataFolder(dataDir);
   const first = await startEmbedded(dataDir, await freePort());
   t.after(() => first.child.kill("SIGKILL"));
   const signUp = await fetch(`${first.base}/api/auth/sign-up/email`, {

@@ -3,12 +3,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { copyMigratedDataFolder } from "@todo/db/testing";
 import { openStream } from "../../../packages/api/test/sse-client.ts";
 import { freePort, startEmbedded, stop } from "./embedded-process.ts";
 
 test("embedded mode: a daily template due in 3 s yields one instance, live, and data survives a restart", async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-embedded-"));
   t.after(() => rm(dataDir, { recursive: true, force: true }));
+  // Not about a first start (npm-start.test.ts is): a migrated folder, without initdb.
+  await copyMigratedDataFolder(dataDir);
   const port = await freePort();
   let server = await startEmbedded(dataDir, port);
   t.after(() => stop(server.child));

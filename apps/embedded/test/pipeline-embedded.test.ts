@@ -3,11 +3,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { copyMigratedDataFolder } from "@todo/db/testing";
 import { freePort, startEmbedded, stop } from "./embedded-process.ts";
 import { pipelineSuite } from "./pipeline-suite.ts";
 
 pipelineSuite("embedded", async ({ smtpUrl }) => {
   const dataDir = await mkdtemp(join(tmpdir(), "todo-pipeline-"));
+  // Not about a first start (npm-start.test.ts is): a migrated folder, without initdb.
+  await copyMigratedDataFolder(dataDir);
   const server = await startEmbedded(dataDir, await freePort(), {
     SMTP_URL: smtpUrl,
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "kysely";
 import pg from "pg";
 import { type DatabaseHandle, openDatabase } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
@@ -69,6 +70,14 @@ async function loadOrBuildImage(kind: "migrated" | "empty"): Promise<Blob> {
   const handle = await openDatabase({ kind: "pglite" });
   try {
     if (kind === "migrated") await migrateToLatest(handle.db);
+    // Tests use the database PGlite opens, `postgres`; the two template databases only cost each
+    // copy (the image shrinks from 40 to 27 MB, and loading one takes about a fifth less CPU).
+    await sql`UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')`.execute(
+      handle.db,
+    );
+    await sql`DROP DATABASE template0`.execute(handle.db);
+    await sql`DROP DATABASE template1`.execute(handle.db);
+    await sql`CHECKPOINT`.execute(handle.db);
     const image = await (handle.dumpDataDir as () => Promise<Blob>)();
     // Written aside and renamed, so a test process running beside this one never reads half a file.
     await mkdir(cacheDir, { recursive: true });
@@ -83,6 +92,53 @@ async function loadOrBuildImage(kind: "migrated" | "empty"): Promise<Blob> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Fills the folder `dataDir` (made if missing; it must hold no database yet) with a migrated PGlite
+ * data folder, as `npm start` leaves one after its first start minus its lock and auth secret: for
+ * tests that start `npm start`'s process but are not about a first start, so each skips initdb
+ * (about 3.5 s of CPU) and the migrations. It copies a folder made once (initdb, then the
+ * migrations) and kept beside the images in `node_modules/.cache/todo-test-databases/`.
+ */
+export async function copyMigratedDataFolder(dataDir: string): Promise<void> {
+  await cp(await migratedFolder(), dataDir, { recursive: true, errorOnExist: true, force: false });
+}
+
+let folder: Promise<string> | undefined;
+
+function migratedFolder(): Promise<string> {
+  folder ??= (async () => {
+    const path = join(cacheDir, `folder-${await imageKey()}`);
+    try {
+      await readFile(join(path, "PG_VERSION"));
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    // Made aside and renamed, as the images are; a process that lost the race keeps the winner's.
+    // Made as a first start makes it (initdb, then the migrations), not from the test image, which
+    // lacks the template databases.
+    const partial = `${path}.${process.pid}.partial`;
+    await rm(partial, { recursive: true, force: true });
+    const handle = await openDatabase({ kind: "pglite", dataDir: partial });
+    try {
+      await migrateToLatest(handle.db);
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(partial, path);
+    } catch (error) {
+      if (!["ENOTEMPTY", "EEXIST"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
+      await rm(partial, { recursive: true, force: true });
+    }
+    for (const name of await readdir(cacheDir))
+      if (name.startsWith("folder-") && !name.includes(".") && join(cacheDir, name) !== path)
+        await rm(join(cacheDir, name), { recursive: true, force: true });
+    return path;
+  })();
+  return folder;
 }
 
 let template: Promise<string> | undefined;
