@@ -1,4 +1,4 @@
-import type { Database } from "@todo/db";
+import type { Database, WorkSlices } from "@todo/db";
 import { Counter, Histogram, type Log, type Registry } from "@todo/server";
 import type { Kysely } from "kysely";
 import { DEFAULT_TICK_BUDGET, runRecurringTick, type TickBudget } from "./recurring-tick.ts";
@@ -41,6 +41,8 @@ export function createScheduler(deps: {
   wakeAtNextDue?: boolean;
   /** What one tick may spend on recurring instances before the next tick goes on (DEFAULT_TICK_BUDGET). */
   budget?: TickBudget;
+  /** The database's `slices` when it runs on the event loop (PGlite): batches sized to a slice, the loop turning between them. */
+  slices?: WorkSlices;
 }) {
   const registers = [deps.registry];
   const lag = new Histogram({
@@ -104,6 +106,7 @@ export function createScheduler(deps: {
       now,
       deps.concurrency ?? 1,
       deps.budget ?? DEFAULT_TICK_BUDGET,
+      deps.slices,
     );
     for (const seconds of recurring.lags) lag.observe(seconds);
     instances.inc(recurring.created);
