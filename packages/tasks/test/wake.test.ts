@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry } from "@todo/server";
 import { createScheduler } from "../src/scheduler.ts";
-import { createUser, dailyTemplate, instancesOf, quietLog } from "./fixtures.ts";
+import { createUser, dailyTemplate, instancesOf, minutelyTemplatesBehind, quietLog } from "./fixtures.ts";
 
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
@@ -84,4 +84,36 @@ test("without wakeAtNextDue only the ticks it is given run", async (t) => {
   const { created } = await scheduler.tick();
   await sleep(500);
   assert.equal((await instancesOf(database, template.id)).length, created, "only what the tick made");
+});
+
+test("on PGlite a tick that stops at its budget is followed by the next at once, not after the interval: a 305-instance catch-up ends from one tick", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const scheduler = createScheduler({
+    registry: createRegistry("test"),
+    db: database.db,
+    log: quietLog,
+    wakeAtNextDue: true,
+    slices: database.slices,
+    budget: { maxInstances: 50, maxMs: Number.POSITIVE_INFINITY },
+  });
+  t.after(() => scheduler.stop());
+  const userId = await createUser(database);
+  // From a minute boundary: 61 occurrences each are due now, whatever the second.
+  await minutelyTemplatesBehind(database, userId, new Date(Math.floor(Date.now() / 60_000) * 60_000), 60);
+  const first = await scheduler.tick();
+  assert.ok(first.created <= 50, "the first tick stops at its budget");
+  const count = async () =>
+    Number(
+      (
+        await database.db
+          .selectFrom("tasks")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  // No timer, no further tick() call: only the ticks that follow at once can get there (the wake
+  // timer alone would wait for the next minute's occurrence each time).
+  assert.ok(await waitFor(async () => (await count()) >= 5 * 61, 50_000), `${await count()} of 305`);
+  await scheduler.stop();
 });
