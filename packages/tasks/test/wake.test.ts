@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry } from "@todo/server";
+import type { TickBudget } from "../src/recurring-tick.ts";
 import { createScheduler } from "../src/scheduler.ts";
 import { createUser, dailyTemplate, instancesOf, minutelyTemplatesBehind, quietLog } from "./fixtures.ts";
 
@@ -15,7 +16,8 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
   return check();
 }
 
-test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
+/** A test database and a scheduler on it with wakeAtNextDue (and, if asked, the database's time slices and a budget). */
+async function wakingScheduler(t: TestContext, options: { slices?: "database"; budget?: TickBudget } = {}) {
   const database = await openTestDatabase();
   t.after(() => database.close());
   const scheduler = createScheduler({
@@ -23,8 +25,15 @@ test("after a tick, the scheduler wakes itself at the next due occurrence, witho
     db: database.db,
     log: quietLog,
     wakeAtNextDue: true,
+    ...(options.slices ? { slices: database.slices } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
   });
   t.after(() => scheduler.stop());
+  return { database, scheduler };
+}
+
+test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
+  const { database, scheduler } = await wakingScheduler(t);
   const userId = await createUser(database);
   const due = new Date(Date.now() + 2_000);
   const template = await dailyTemplate(database, userId, due);
@@ -87,17 +96,10 @@ test("without wakeAtNextDue only the ticks it is given run", async (t) => {
 });
 
 test("on PGlite a tick that stops at its budget is followed by the next at once, not after the interval: a 305-instance catch-up ends from one tick", async (t) => {
-  const database = await openTestDatabase();
-  t.after(() => database.close());
-  const scheduler = createScheduler({
-    registry: createRegistry("test"),
-    db: database.db,
-    log: quietLog,
-    wakeAtNextDue: true,
-    slices: database.slices,
+  const { database, scheduler } = await wakingScheduler(t, {
+    slices: "database",
     budget: { maxInstances: 50, maxMs: Number.POSITIVE_INFINITY },
   });
-  t.after(() => scheduler.stop());
   const userId = await createUser(database);
   // From a minute boundary: 61 occurrences each are due now, whatever the second.
   await minutelyTemplatesBehind(database, userId, new Date(Math.floor(Date.now() / 60_000) * 60_000), 60);
