@@ -9,7 +9,7 @@ import { runRecurringTick, UNLIMITED_TICK } from "../src/recurring-tick.ts";
 import { createUser, minutelyTemplatesBehind, quietLog } from "./fixtures.ts";
 
 test("on PGlite a catch-up and the delivery of its events leave the event loop to requests: one asked as each starts is answered before it ends; every instance and delivery once", async (t) => {
-  const database = await openTestDatabase();
+  const database = await openTestDatabase({ pglite: true });
   t.after(() => database.close());
   assert.equal(database.slices.onLoop, true, "PGlite runs on the event loop");
   const userId = await createUser(database);

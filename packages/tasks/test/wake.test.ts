@@ -18,7 +18,8 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
 
 /** A test database and a scheduler on it with wakeAtNextDue (and, if asked, the database's time slices and a budget). */
 async function wakingScheduler(t: TestContext, options: { slices?: "database"; budget?: TickBudget } = {}) {
-  const database = await openTestDatabase();
+  // Time slices are PGlite's: that test runs on PGlite in every tier.
+  const database = await openTestDatabase(options.slices ? { pglite: true } : {});
   t.after(() => database.close());
   const scheduler = createScheduler({
     registry: createRegistry("test"),
