@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Finds *.test.ts files under the given folders (default: every package and app) and runs each in
 // a Node process of its own with Node's test runner, two at a time, longest first: the duration of
-// each file is kept from the run before (node_modules/.cache/todo-test-durations.json), so the last
-// minute is not one long file running alone on one core. A file's output is printed whole when it
+// each file is kept from the run before (node_modules/.cache/todo-test-durations.json; on a fresh
+// clone, scripts/test-durations.json, a committed record of a whole run), so the last minute is not one long file running alone on one core. A file's output is printed whole when it
 // ends, with its wall time and CPU time (user + sys, itself and the processes it started); the end
 // sums up the tests and lists the longest files.
 //
@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 
 const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
 const recordFile = join(repositoryRoot, "node_modules/.cache/todo-test-durations.json");
+const committedRecordFile = join(repositoryRoot, "scripts/test-durations.json");
 const summaryReporter = fileURLToPath(new URL("test-summary-reporter.mjs", import.meta.url));
 
 const args = process.argv.slice(2);
@@ -45,15 +46,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-/** Wall time in ms per file (relative to the repository root) from earlier runs. */
-async function readRecord() {
+/** Wall time in ms per file (relative to the repository root) recorded in `file`; {} if none. */
+async function readRecord(file) {
   try {
-    return JSON.parse(await readFile(recordFile, "utf8"));
+    return JSON.parse(await readFile(file, "utf8"));
   } catch {
     return {};
   }
 }
-const record = await readRecord();
+// This machine's last run where it has one, else the committed record.
+const record = { ...(await readRecord(committedRecordFile)), ...(await readRecord(recordFile)) };
 const keyOf = (file) => relative(repositoryRoot, resolve(file));
 // Longest first; a file never timed goes first, since it may be long.
 const queue = [...files].sort(

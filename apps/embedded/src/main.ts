@@ -62,8 +62,14 @@ await runService({
       registry,
     });
     // The cron binding's stand-in: recurring instances and due reminders, on an interval and at the
-    // next due occurrence.
-    const scheduler = createScheduler({ db: database.db, log: app.log, registry, wakeAtNextDue: true });
+    // next due occurrence; in PGlite's time slices, so requests are served during a long catch-up.
+    const scheduler = createScheduler({
+      db: database.db,
+      log: app.log,
+      registry,
+      wakeAtNextDue: true,
+      slices: database.slices,
+    });
     return {
       app,
       workers: [

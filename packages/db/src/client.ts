@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { OFF_LOOP, timeSlices, type WorkSlices } from "./work-slices.ts";
 
 export type DatabaseTarget =
   | {
@@ -29,6 +30,8 @@ export interface DatabaseHandle {
   listen(channel: string, onNotify: NotificationListener): Promise<() => Promise<void>>;
   /** PGlite only: the data folder as an uncompressed tarball, to open copies from (`image`). */
   dumpDataDir?(): Promise<Blob>;
+  /** How background work on this database yields to requests: time slices on PGlite, none on a server. */
+  slices: WorkSlices;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ async function openPglite(dataDir: string | undefined, image: Blob | undefined):
   return {
     db,
     kind: "pglite",
+    slices: timeSlices(),
     async listen(channel, onNotify) {
       const unsubscribe = await client.listen(channel, onNotify);
       return unsubscribe;
@@ -106,6 +110,7 @@ async function openPostgres(
   return {
     db,
     kind: "postgres",
+    slices: OFF_LOOP,
     async listen(channel, onNotify) {
       const listener = await listenWithReconnect(url, channel, onNotify, onError);
       listeners.add(listener);

@@ -18,9 +18,15 @@ import { migrateToLatest } from "./migrate.ts";
  * keyed by a hash of this package's source and the PGlite release, so a changed migration makes
  * a new one.
  */
-export async function openTestDatabase(options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openTestDatabase(
+  options: {
+    migrate?: boolean;
+    /** PGlite in every tier: for a test of how work shares PGlite's event loop. */
+    pglite?: boolean;
+  } = {},
+): Promise<DatabaseHandle> {
   const migrate = options.migrate ?? true;
-  const serverUrl = process.env.TEST_DATABASE_URL;
+  const serverUrl = options.pglite ? undefined : process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     return openScratchServerDatabase(serverUrl, migrate ? await serverTemplate(serverUrl) : undefined);
   }

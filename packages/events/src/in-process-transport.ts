@@ -8,6 +8,8 @@ export interface InProcessBusOptions {
   /** After this many RETRY answers for one event, the subscriber's copy goes to the dead letters. */
   maxAttempts?: number;
   onDeadLetter?: (subscriber: string, message: OutboundEvent, reason: string) => Promise<void>;
+  /** Called before each subscriber's turn (the database's `WorkSlices.pause`): on PGlite the event loop turns between them once a slice is spent. */
+  pause?: () => Promise<void>;
 }
 
 /**
@@ -29,6 +31,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}) {
       const done = settled.get(message.event.id) ?? new Set<string>();
       for (const subscriber of subscribers.get(message.topic) ?? []) {
         if (done.has(subscriber.name)) continue;
+        await options.pause?.();
         const key = `${subscriber.name}/${message.event.id}`;
         let result: ConsumeResult;
         try {

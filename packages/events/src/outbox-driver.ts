@@ -24,6 +24,7 @@ export function createOutboxDriver(options: OutboxDriverOptions): OutboxRelay {
   const { database, log, registry } = options;
   const bus = createInProcessBus({
     ...(maxAttempts ? { maxAttempts } : {}),
+    pause: () => database.slices.pause(),
     onDeadLetter: (consumer, message, reason) => deadLetter(database, log, consumer, message, reason),
   });
   const deps = { db: database.db, log, registry };

@@ -112,6 +112,8 @@ export class OutboxRelay {
    * while the transport works: an in-process subscriber can write to the same database.
    */
   async publishBatch(): Promise<{ published: number; failed: boolean }> {
+    const { slices } = this.opts.database;
+    await slices.pause();
     const claimed = await this.claim();
     if (claimed.length === 0) return { published: 0, failed: false };
     // Stop well before the lease runs out, so no other relay takes rows over while we publish.
@@ -120,6 +122,9 @@ export class OutboxRelay {
     let failure: { id: number; error: unknown } | undefined;
     for (const row of claimed) {
       if (Date.now() > stopAt) break;
+      // One event (and its subscriptions' transactions, in process) per unit: on PGlite requests
+      // are served between events, not after the whole batch.
+      await slices.pause();
       try {
         await this.opts.transport.publish({
           topic: row.topic,
@@ -141,6 +146,7 @@ export class OutboxRelay {
         break;
       }
     }
+    await slices.pause();
     await this.settle(
       claimed.map((row) => Number(row.id)),
       done,

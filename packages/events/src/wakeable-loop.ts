@@ -50,7 +50,9 @@ export class WakeableLoop {
     while (this.running) {
       this.wakeRequested = false;
       const next = await this.round();
-      if (next !== "again") await this.sleep(next.sleepMs, next.wakeable ?? true);
+      // Going again at once: on PGlite the loop turns first once the slice is spent.
+      if (next === "again") await this.database.slices.pause();
+      else await this.sleep(next.sleepMs, next.wakeable ?? true);
     }
   }
 

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { Database, RecurringTasksTable } from "@todo/db";
+import { type Database, OFF_LOOP, type RecurringTasksTable, type WorkSlices } from "@todo/db";
 import { latestOccurrenceAtOrBefore, missedOccurrences, nextOccurrence } from "@todo/recurrence";
 import type { Log } from "@todo/server";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
@@ -23,15 +23,48 @@ export const MAX_CATCH_UP = 10;
 const BATCH_SIZE = 25;
 
 /**
- * Instances per transaction at most (one template's catch-up may pass it): on PGlite's one
- * connection every request waits for the batch in progress, so batches stay short.
+ * Instances per transaction at most. On PGlite (work on the event loop) a batch is also sized to
+ * fit one time slice: see `BatchSizer`.
  */
 export const MAX_BATCH_ROWS = 25;
 
 /**
- * What one tick may spend before it leaves the rest to the next: instances created and wall time.
- * Between batches the tick yields to the event loop, so requests waiting on the process (and, on
- * PGlite, on its one connection) are served between batches, not after the whole backlog.
+ * How many instances the next transaction may create. Off the event loop: MAX_BATCH_ROWS. On it
+ * (PGlite: a transaction holds the one connection and the loop until it commits) as many as the
+ * last batches' cost per instance lets fit in one slice of `slices.sliceMs`: it starts at 1, at
+ * most doubles per batch, and shrinks at once when a batch overran (a loaded machine).
+ */
+class BatchSizer {
+  rows: number;
+  /** Milliseconds the tick's batches took (its work, not the turns it left to others). */
+  workMs = 0;
+  constructor(private readonly slices: WorkSlices) {
+    this.rows = slices.onLoop ? 1 : MAX_BATCH_ROWS;
+  }
+  /** The size learnt by the database's last tick, so a tick does not start again from 1. */
+  static for(slices: WorkSlices): BatchSizer {
+    const sizer = new BatchSizer(slices);
+    sizer.rows = learnt.get(slices) ?? sizer.rows;
+    return sizer;
+  }
+  /** A batch of `rows` instances (at least the claim's cost: counted as 1) took `ms`. */
+  observe(rows: number, ms: number): void {
+    this.workMs += ms;
+    if (!this.slices.onLoop) return;
+    const perRow = ms / Math.max(1, rows);
+    const fits = Math.floor(this.slices.sliceMs / Math.max(perRow, 0.01));
+    this.rows = Math.max(1, Math.min(MAX_BATCH_ROWS, 2 * Math.max(1, rows), fits));
+    learnt.set(this.slices, this.rows);
+  }
+}
+const learnt = new WeakMap<WorkSlices, number>();
+
+/**
+ * What one tick may spend before it leaves the rest to the next: instances created and
+ * milliseconds (wall time on a server; on PGlite the time of its own batches, since it leaves the
+ * loop to requests between slices). Between batches the tick yields to the event loop, so
+ * requests waiting on the process (and, on PGlite, on its one connection) are served between
+ * batches, not after the whole backlog.
  */
 export interface TickBudget {
   maxInstances: number;
@@ -61,15 +94,23 @@ export async function runRecurringTick(
   now = new Date(),
   concurrency = 1,
   budget: TickBudget = UNLIMITED_TICK,
+  slices: WorkSlices = OFF_LOOP,
 ): Promise<RecurringTickResult> {
   const result: RecurringTickResult = { templates: 0, created: 0, lags: [], failed: 0, exhausted: false };
   const deadline = Date.now() + budget.maxMs;
-  const spent = () => result.created >= budget.maxInstances || Date.now() >= deadline;
+  const sizer = BatchSizer.for(slices);
+  // On the event loop the time budget counts the tick's own batches: the turns it leaves to
+  // requests and to the relay between slices are not its work.
+  const spent = () =>
+    result.created >= budget.maxInstances ||
+    (slices.onLoop ? sizer.workMs >= budget.maxMs : Date.now() >= deadline);
   const failedIds: number[] = [];
   // Several claim loops at once (on a server's connection pool): a burst of due templates does not
   // wait on one commit after another.
   const loops = await Promise.allSettled(
-    Array.from({ length: Math.max(1, concurrency) }, () => claimLoop(db, log, now, result, failedIds, spent)),
+    Array.from({ length: Math.max(1, concurrency) }, () =>
+      claimLoop(db, log, now, result, failedIds, spent, slices, sizer),
+    ),
   );
   const failure = loops.find((l) => l.status === "rejected");
   if (failure) throw failure.reason;
@@ -105,6 +146,8 @@ async function claimLoop(
   result: RecurringTickResult,
   failedIds: number[],
   spent: () => boolean,
+  slices: WorkSlices,
+  sizer: BatchSizer,
 ): Promise<void> {
   // Claims of one template at a time still to go after a batch failed as a whole.
   let singles = 0;
@@ -113,9 +156,12 @@ async function claimLoop(
       result.exhausted = true;
       return;
     }
-    const limit = singles > 0 ? 1 : BATCH_SIZE;
+    const maxRows = sizer.rows;
+    const limit = singles > 0 ? 1 : Math.min(BATCH_SIZE, maxRows);
     if (singles > 0) singles -= 1;
     let batch: { claimed: number; created: { template: number; occurrences: Date[] }[] };
+    const started = performance.now();
+    let planned = 0;
     try {
       batch = await db.transaction().execute(async (tx) => {
         let query = tx
@@ -136,10 +182,11 @@ async function claimLoop(
         const plans: Plan[] = [];
         let rows = 0;
         for (const template of templates) {
-          // A short transaction: past MAX_BATCH_ROWS the rest are left (unlocked at the commit) for the next batch.
-          if (rows >= MAX_BATCH_ROWS) break;
+          // A short transaction: past maxRows the rest are left (unlocked at the commit) for the next batch.
+          if (rows >= maxRows) break;
           try {
-            const plan = planTemplate(template, now);
+            // Off the loop one template's catch-up may pass maxRows; on it, the slice is the bound.
+            const plan = planTemplate(template, now, slices.onLoop ? maxRows - rows : MAX_CATCH_UP);
             rows += plan.due.length;
             plans.push(plan);
           } catch (error) {
@@ -147,6 +194,7 @@ async function claimLoop(
             templateFailed(log, result, failedIds, template.id, error);
           }
         }
+        planned = rows;
         try {
           return { claimed: templates.length, created: await fireBatch(tx, plans, now) };
         } catch (error) {
@@ -165,6 +213,7 @@ async function claimLoop(
       else singles = error.templateIds.length;
       continue;
     }
+    sizer.observe(planned, performance.now() - started);
     if (batch.claimed === 0) return;
     const committedAt = Date.now();
     for (const { occurrences } of batch.created) {
@@ -172,7 +221,8 @@ async function claimLoop(
       result.created += occurrences.length;
       for (const occurrence of occurrences) result.lags.push((committedAt - occurrence.getTime()) / 1000);
     }
-    await yieldToEventLoop();
+    // On PGlite the loop turns once the slice is spent; on a server, between every two batches.
+    await (slices.onLoop ? slices.pause() : yieldToEventLoop());
   }
 }
 
@@ -186,22 +236,24 @@ interface Plan {
 
 /**
  * What a template's turn creates and where its schedule goes next: the recurrence engine only, no
- * I/O. Occurrences up to `now` plus the template's lead time are due. A series that repeats from
- * completion gets its next occurrence only: the rest follow completions.
+ * I/O. Occurrences up to `now` plus the template's lead time are due, at most `room` (and
+ * MAX_CATCH_UP) of a catch-up; the rest follow in the next batch or tick. A series that repeats
+ * from completion gets its next occurrence only: the rest follow completions.
  */
-function planTemplate(template: Selectable<RecurringTasksTable>, tickNow: Date): Plan {
+function planTemplate(template: Selectable<RecurringTasksTable>, tickNow: Date, room: number): Plan {
   const rule = ruleOf(template);
   const now = new Date(tickNow.getTime() + template.lead_time_minutes * 60_000);
   if (template.repeat_from === "completion")
     return { template, due: [template.next_occurrence], next: template.next_occurrence };
   const latest = latestOccurrenceAtOrBefore(rule, now);
+  const cap = Math.max(1, Math.min(MAX_CATCH_UP, room));
   const due =
     template.catch_up === "all"
-      ? missedOccurrences(rule, template.next_occurrence, now, MAX_CATCH_UP)
+      ? missedOccurrences(rule, template.next_occurrence, now, cap)
       : [latest && latest >= template.next_occurrence ? latest : template.next_occurrence];
   const last = due.at(-1) ?? template.next_occurrence;
   // A capped catch-up resumes after the last instance it made; otherwise the schedule moves past now.
-  const next = nextOccurrence(rule, due.length === MAX_CATCH_UP || last > now ? last : now);
+  const next = nextOccurrence(rule, due.length === cap || last > now ? last : now);
   return { template, due, next: next ?? undefined };
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from "@todo/db";
+import type { Database, WorkSlices } from "@todo/db";
 import { Counter, Histogram, type Log, type Registry } from "@todo/server";
 import type { Kysely } from "kysely";
 import { DEFAULT_TICK_BUDGET, runRecurringTick, type TickBudget } from "./recurring-tick.ts";
@@ -41,6 +41,12 @@ export function createScheduler(deps: {
   wakeAtNextDue?: boolean;
   /** What one tick may spend on recurring instances before the next tick goes on (DEFAULT_TICK_BUDGET). */
   budget?: TickBudget;
+  /**
+   * The database's `slices` when it runs on the event loop (PGlite): batches sized to a slice, the
+   * loop turning between them, and a tick that stopped at its budget followed by the next at once
+   * (with wakeAtNextDue) rather than after the interval.
+   */
+  slices?: WorkSlices;
 }) {
   const registers = [deps.registry];
   const lag = new Histogram({
@@ -81,8 +87,10 @@ export function createScheduler(deps: {
   }
 
   /** Strictly after the tick's `now`: a due template this tick could not take (it failed, or another replica holds it) is left to the cron tick, not retried in a loop. */
-  async function arm(after: Date): Promise<void> {
-    const due = await nextDue(after);
+  async function arm(after: Date, exhausted: boolean): Promise<void> {
+    // On the event loop (PGlite) a tick that stopped at its budget goes on at once: its time
+    // slices already let requests in, and waiting for the next interval only stretches a catch-up.
+    const due = exhausted && deps.slices?.onLoop ? new Date(0) : await nextDue(after);
     if (stopped) return;
     clearTimeout(wakeTimer);
     wakeTimer = undefined;
@@ -104,6 +112,7 @@ export function createScheduler(deps: {
       now,
       deps.concurrency ?? 1,
       deps.budget ?? DEFAULT_TICK_BUDGET,
+      deps.slices,
     );
     for (const seconds of recurring.lags) lag.observe(seconds);
     instances.inc(recurring.created);
@@ -111,7 +120,9 @@ export function createScheduler(deps: {
     const emitted = await runReminderTick(deps.db, now);
     reminders.inc(emitted);
     if (deps.wakeAtNextDue && !stopped)
-      await arm(now).catch((error) => deps.log.error({ err: error }, "scheduler wake timer not set"));
+      await arm(now, recurring.exhausted).catch((error) =>
+        deps.log.error({ err: error }, "scheduler wake timer not set"),
+      );
     return {
       skipped: false,
       templates: recurring.templates,

@@ -13,7 +13,7 @@ import {
 } from "@todo/tasks";
 import { MAX_BATCH_ROWS, MAX_CATCH_UP, runRecurringTick } from "../src/recurring-tick.ts";
 import { runReminderTick } from "../src/reminder-tick.ts";
-import { createUser, instancesOf, quietLog } from "./fixtures.ts";
+import { createUser, instancesOf, minutelyTemplatesBehind, quietLog } from "./fixtures.ts";
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -227,22 +227,7 @@ test("an offset-0 reminder fires; a late tick still fires it once within the win
 test("five minutely templates 200 minutes behind: each tick stops at its budget, the rest follows, each instance once", async (t) => {
   const { database, ctx } = await setup(t);
   const now = new Date("2027-06-01T12:00:00Z");
-  const start = at(now, -200 * MINUTE);
-  const ids: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const template = await createRecurringTask(
-      ctx,
-      {
-        template_title: `Every minute ${i}`,
-        recurrence_pattern: "custom",
-        cron_expression: "* * * * *",
-        next_occurrence: start.toISOString(),
-        catch_up: "all",
-      },
-      at(start, -MINUTE),
-    );
-    ids.push(template.id);
-  }
+  const ids = await minutelyTemplatesBehind(database, ctx.userId, now, 200);
   const first = await runRecurringTick(database.db, quietLog, now, 1, {
     maxInstances: 1,
     maxMs: Number.POSITIVE_INFINITY,

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openTestDatabase } from "@todo/db/testing";
 import { createRegistry } from "@todo/server";
+import type { TickBudget } from "../src/recurring-tick.ts";
 import { createScheduler } from "../src/scheduler.ts";
-import { createUser, dailyTemplate, instancesOf, quietLog } from "./fixtures.ts";
+import { createUser, dailyTemplate, instancesOf, minutelyTemplatesBehind, quietLog } from "./fixtures.ts";
 
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
@@ -15,16 +16,25 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
   return check();
 }
 
-test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
-  const database = await openTestDatabase();
+/** A test database and a scheduler on it with wakeAtNextDue (and, if asked, the database's time slices and a budget). */
+async function wakingScheduler(t: TestContext, options: { slices?: "database"; budget?: TickBudget } = {}) {
+  // Time slices are PGlite's: that test runs on PGlite in every tier.
+  const database = await openTestDatabase(options.slices ? { pglite: true } : {});
   t.after(() => database.close());
   const scheduler = createScheduler({
     registry: createRegistry("test"),
     db: database.db,
     log: quietLog,
     wakeAtNextDue: true,
+    ...(options.slices ? { slices: database.slices } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
   });
   t.after(() => scheduler.stop());
+  return { database, scheduler };
+}
+
+test("after a tick, the scheduler wakes itself at the next due occurrence, without another tick", async (t) => {
+  const { database, scheduler } = await wakingScheduler(t);
   const userId = await createUser(database);
   const due = new Date(Date.now() + 2_000);
   const template = await dailyTemplate(database, userId, due);
@@ -84,4 +94,30 @@ test("without wakeAtNextDue only the ticks it is given run", async (t) => {
   const { created } = await scheduler.tick();
   await sleep(500);
   assert.equal((await instancesOf(database, template.id)).length, created, "only what the tick made");
+});
+
+test("on PGlite a tick that stops at its budget is followed by the next at once, not after the interval: a 305-instance catch-up ends from one tick", async (t) => {
+  const { database, scheduler } = await wakingScheduler(t, {
+    slices: "database",
+    budget: { maxInstances: 50, maxMs: Number.POSITIVE_INFINITY },
+  });
+  const userId = await createUser(database);
+  // From a minute boundary: 61 occurrences each are due now, whatever the second.
+  await minutelyTemplatesBehind(database, userId, new Date(Math.floor(Date.now() / 60_000) * 60_000), 60);
+  const first = await scheduler.tick();
+  // The budget is looked at between batches: the tick ends at the first batch past it.
+  assert.ok(first.created < 5 * 61, `the first tick stops at its budget: ${first.created} made`);
+  const count = async () =>
+    Number(
+      (
+        await database.db
+          .selectFrom("tasks")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  // No timer, no further tick() call: only the ticks that follow at once can get there (the wake
+  // timer alone would wait for the next minute's occurrence each time).
+  assert.ok(await waitFor(async () => (await count()) >= 5 * 61, 50_000), `${await count()} of 305`);
+  await scheduler.stop();
 });
