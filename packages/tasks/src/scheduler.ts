@@ -42,9 +42,9 @@ export function createScheduler(deps: {
   /** What one tick may spend on recurring instances before the next tick goes on (DEFAULT_TICK_BUDGET). */
   budget?: TickBudget;
   /**
-   * The database's `slices` when it runs on the event loop (PGlite): batches sized to a slice, the
-   * loop turning between them, and a tick that stopped at its budget followed by the next at once
-   * (with wakeAtNextDue) rather than after the interval.
+   * The database's `slices` when it runs on the event loop (PGlite): batches sized to a slice and
+   * the loop turning between them. (In every mode, with wakeAtNextDue, a tick that stopped at its
+   * budget is followed by the next at once rather than after the interval.)
    */
   slices?: WorkSlices;
 }) {
@@ -88,9 +88,10 @@ export function createScheduler(deps: {
 
   /** Strictly after the tick's `now`: a due template this tick could not take (it failed, or another replica holds it) is left to the cron tick, not retried in a loop. */
   async function arm(after: Date, exhausted: boolean): Promise<void> {
-    // On the event loop (PGlite) a tick that stopped at its budget goes on at once: its time
-    // slices already let requests in, and waiting for the next interval only stretches a catch-up.
-    const due = exhausted && deps.slices?.onLoop ? new Date(0) : await nextDue(after);
+    // A tick that stopped at its budget with due work left goes on at once: the budget is there so
+    // reminders and (on PGlite) requests get their turn between ticks, not to wait out an interval,
+    // which stretched a catch-up of 1000 due templates to ~15 s on a server.
+    const due = exhausted ? new Date(0) : await nextDue(after);
     if (stopped) return;
     clearTimeout(wakeTimer);
     wakeTimer = undefined;
