@@ -38,8 +38,9 @@ const deliveries: Delivery[] = [];
 
 // The handler is given the event payload that readDaprDelivery took out of the CloudEvent, not the
 // CloudEvent. The redelivery benchmark republishes the CloudEvent as delivered (same id), so each
-// request's CloudEvents are kept here by their payload's event_id until the handler takes them.
-// The body is still the raw bytes the route's own parser kept.
+// request's CloudEvents are kept here by their payload's event_id (the body is still the raw bytes
+// the route's own parser kept). Entries stay: a redelivered event may be in flight twice at once,
+// and `deliveries` holds every CloudEvent anyway.
 const cloudEvents = new Map<string, Record<string, unknown>>();
 app.addHook("preHandler", async (request) => {
   if (request.routeOptions.url !== "/task-events" || !Buffer.isBuffer(request.body)) return;
@@ -69,7 +70,6 @@ registerDaprSubscriptions(app, [
       const data = (payload ?? {}) as Record<string, unknown>;
       const eventId = String(data.event_id);
       const cloudEvent = cloudEvents.get(eventId);
-      cloudEvents.delete(eventId);
       // What the benchmarks match on must be there; say so in this process's log if it is not.
       if (typeof data.event_id !== "string" || typeof data.event_type !== "string" || !cloudEvent)
         app.log.warn(
