@@ -1,7 +1,8 @@
 // The benchmark's subscriber, run beside the notification-service sidecar while that service is
-// not there: it serves Dapr's callbacks for task-events, notes when each delivery arrived (before
-// any database work), keeps the CloudEvent as delivered, and applies each event once through our
-// idempotent consumer (an effect row per event in bench_effects), so redelivery can be counted.
+// not there: it serves Dapr's callbacks for task-events with the services' own route code
+// (registerDaprSubscriptions), notes when each delivery arrived (before any database work), keeps
+// the CloudEvent as delivered (for the redelivery benchmark), and applies each event once through
+// our idempotent consumer (an effect row per event in bench_effects), so redelivery can be counted.
 //   node --import tsx bench/subscriber.ts <port> <database-url>
 
 import { registerDaprSubscriptions } from "@todo/dapr";
@@ -35,27 +36,62 @@ const log: Log = {
 };
 const deliveries: Delivery[] = [];
 
+// The handler is given the event payload that readDaprDelivery took out of the CloudEvent, not the
+// CloudEvent. The redelivery benchmark republishes the CloudEvent as delivered (same id), so each
+// request's CloudEvents are kept here by their payload's event_id (the body is still the raw bytes
+// the route's own parser kept). Entries stay: a redelivered event may be in flight twice at once,
+// and `deliveries` holds every CloudEvent anyway.
+const cloudEvents = new Map<string, Record<string, unknown>>();
+app.addHook("preHandler", async (request) => {
+  if (request.routeOptions.url !== "/task-events" || !Buffer.isBuffer(request.body)) return;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(request.body.toString("utf8"));
+  } catch {
+    return; // not JSON: readDaprDelivery answers it DROP
+  }
+  const entries = Array.isArray(json.entries)
+    ? (json.entries as { event: unknown }[]).map((e) => e.event)
+    : [json];
+  for (const entry of entries) {
+    const eventId = (entry as { data?: { event_id?: unknown } } | null)?.data?.event_id;
+    if (typeof eventId === "string") cloudEvents.set(eventId, entry as Record<string, unknown>);
+  }
+});
+
 registerDaprSubscriptions(app, [
   {
     pubsubName: "task-pubsub",
     topic: "task-events",
     route: "/task-events",
     deadLetterTopic: "task-events-dlq",
-    handle: async (body) => {
+    handle: async (payload) => {
       const receivedAt = Date.now();
-      const cloudEvent = body as Record<string, unknown>;
-      const data = (cloudEvent.data ?? {}) as Record<string, unknown>;
-      const result = await consumeEvent({ db: database.db, log }, "bench-probe", body, async (event, tx) => {
-        await sql`INSERT INTO bench_effects (event_id, event_type, task_id, user_id)
+      const data = (payload ?? {}) as Record<string, unknown>;
+      const eventId = String(data.event_id);
+      const cloudEvent = cloudEvents.get(eventId);
+      // What the benchmarks match on must be there; say so in this process's log if it is not.
+      if (typeof data.event_id !== "string" || typeof data.event_type !== "string" || !cloudEvent)
+        app.log.warn(
+          { payload },
+          "a delivery the benchmarks cannot match: no event_id/event_type or CloudEvent",
+        );
+      const result = await consumeEvent(
+        { db: database.db, log },
+        "bench-probe",
+        payload,
+        async (event, tx) => {
+          await sql`INSERT INTO bench_effects (event_id, event_type, task_id, user_id)
           VALUES (${event.event_id}, ${event.event_type}, ${event.task_id}, ${event.user_id})`.execute(tx);
-      });
+        },
+      );
       deliveries.push({
         receivedAt,
-        eventId: String(data.event_id),
+        eventId,
         eventType: String(data.event_type),
         taskId: Number(data.task_id),
         timestamp: String(data.timestamp),
-        body: cloudEvent,
+        body: cloudEvent ?? {},
         outcome: result.outcome,
         ...(result.note ? { note: result.note } : {}),
       });
