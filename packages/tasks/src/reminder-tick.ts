@@ -13,11 +13,16 @@ const BATCH = 25;
  * due date (the task_reminders key), never for a completed or deleted task, and not after the
  * reminder window (REMINDER_GRACE_MINUTES past the due time). When several offsets
  * have passed together (a task created an hour before it is due), one reminder goes out, for the
- * nearest offset, and the others are recorded as covered by it.
+ * nearest offset, and the others are recorded as covered by it. `maxBatches` (of 25 tasks) bounds
+ * one call; the rest is left for the next. Returns the number of reminders emitted.
  */
-export async function runReminderTick(db: Kysely<Database>, now = new Date()): Promise<number> {
+export async function runReminderTick(
+  db: Kysely<Database>,
+  now = new Date(),
+  maxBatches = Number.POSITIVE_INFINITY,
+): Promise<number> {
   let emitted = 0;
-  for (;;) {
+  for (let batches = 1; ; batches++) {
     const { count, more } = await db.transaction().execute(async (tx) => {
       const tasks = await tx
         .selectFrom("tasks")
@@ -69,7 +74,7 @@ export async function runReminderTick(db: Kysely<Database>, now = new Date()): P
       return { count, more: tasks.length === BATCH };
     });
     emitted += count;
-    if (!more) return emitted;
+    if (!more || batches >= maxBatches) return emitted;
     await yieldToEventLoop();
   }
 }

@@ -125,3 +125,50 @@ for (const slices of ["database", undefined] as const)
     assert.ok(await waitFor(async () => (await count()) >= 5 * 61, 50_000), `${await count()} of 305`);
     await scheduler.stop();
   });
+
+test("while a burst of instances is still due, reminders get one batch a tick and the instances go on at once; then every reminder goes out, once", async (t) => {
+  const { database, scheduler } = await wakingScheduler(t, {
+    budget: { maxInstances: 50, maxMs: Number.POSITIVE_INFINITY },
+  });
+  // 150 daily templates (three users, 50 each) due now whose instances remind at their due time.
+  const due = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
+  for (let u = 0; u < 3; u++) {
+    const userId = await createUser(database);
+    for (let i = 0; i < 50; i++)
+      await dailyTemplate(database, userId, due, { reminder_offsets_minutes: [0] });
+  }
+  const first = await scheduler.tick();
+  assert.ok(
+    first.created >= 50 && first.created < 150,
+    `the first tick stops at its budget: ${first.created}`,
+  );
+  // One reminder batch (25 tasks), not the reminders of every instance the tick made.
+  assert.ok(
+    first.reminders <= 25,
+    `reminders in the first tick: ${first.reminders} (of ${first.created} made)`,
+  );
+  const count = async (table: "tasks" | "task_reminders") =>
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  assert.ok(
+    await waitFor(async () => (await count("tasks")) === 150, 50_000),
+    `${await count("tasks")} of 150 instances`,
+  );
+  assert.ok(
+    await waitFor(async () => (await count("task_reminders")) === 150, 50_000),
+    `${await count("task_reminders")} of 150 reminders`,
+  );
+  const events = await database.db
+    .selectFrom("outbox")
+    .select(["event_type", "payload"])
+    .where("event_type", "=", "task.due.approaching")
+    .execute();
+  assert.equal(events.length, 150, "one task.due.approaching per instance");
+  await scheduler.stop();
+});
