@@ -127,6 +127,8 @@ function migratedFolder(): Promise<string> {
     // lacks the template databases.
     const partial = `${path}.${process.pid}.partial`;
     await rm(partial, { recursive: true, force: true });
+    // On a fresh clone this may be the first thing made in the cache (PGlite makes only the last folder).
+    await mkdir(cacheDir, { recursive: true });
     const handle = await openDatabase({ kind: "pglite", dataDir: partial });
     try {
       await migrateToLatest(handle.db);
