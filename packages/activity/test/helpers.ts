@@ -1,7 +1,7 @@
 import type { TestContext } from "node:test";
-import { buildBackend } from "@todo/api";
+import { startTestBackend } from "@todo/api/testing";
 import { openTestDatabase } from "@todo/db/testing";
-import { createOutboxDriver, OutboxFeed } from "@todo/events";
+import { createOutboxDriver } from "@todo/events";
 import { createRegistry, silentLog } from "@todo/server";
 import { listenForTests, waitFor } from "@todo/server/testing";
 import { createActivityService } from "../src/service.ts";
@@ -21,18 +21,7 @@ export async function buildActivityApi(t: TestContext, options: { retentionDays?
     registry,
     log: silentLog,
   });
-  const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
-  await feed.start();
-  const backend = await buildBackend({
-    registry,
-    database,
-    feed,
-    authSecret: "test-secret-that-is-long-enough-for-better-auth",
-    publicUrl: "http://localhost",
-    signInLimitPerMinute: 1000,
-    logger: false,
-    plugins: [service.plugin],
-  });
+  const { backend, stop } = await startTestBackend(database, { registry, plugins: [service.plugin] });
   const relay = createOutboxDriver({
     database,
     subscriptions: service.subscriptions,
@@ -41,9 +30,8 @@ export async function buildActivityApi(t: TestContext, options: { retentionDays?
   });
   await relay.start();
   t.after(async () => {
-    await backend.app.close();
+    await stop();
     await relay.stop();
-    await feed.stop();
     await service.stop();
     await database.close();
   });

@@ -1,12 +1,12 @@
 import type { TestContext } from "node:test";
 import type { DatabaseHandle } from "@todo/db";
 import { openTestDatabase } from "@todo/db/testing";
-import { OutboxFeed } from "@todo/events";
 import { createRegistry } from "@todo/server";
 import { listenForTests, type TestClient } from "@todo/server/testing";
 import type { FastifyServerOptions } from "fastify";
-import { type Backend, buildBackend } from "../src/app.ts";
+import type { Backend } from "../src/app.ts";
 import type { LiveStreamOptions } from "../src/routes/event-stream.ts";
+import { startTestBackend } from "../src/testing.ts";
 import type { SendVerificationMail } from "../src/verification-mail.ts";
 
 export { assertProblem, type Reply } from "@todo/server/testing";
@@ -30,24 +30,19 @@ export async function build(
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
-  const feed = new OutboxFeed(database, { pollIntervalMs: 50 });
-  await feed.start();
-  const backend = await buildBackend({
+  const { backend, stop } = await startTestBackend(database, {
     registry: createRegistry("backend"),
-    database,
-    feed,
-    authSecret: "test-secret-that-is-long-enough-for-better-auth",
-    publicUrl: "http://localhost",
-    signInLimitPerMinute: options.signInLimitPerMinute ?? 1000,
+    ...(options.signInLimitPerMinute !== undefined
+      ? { signInLimitPerMinute: options.signInLimitPerMinute }
+      : {}),
     ...(options.maxActiveTemplates !== undefined ? { maxActiveTemplates: options.maxActiveTemplates } : {}),
-    logger: options.logger ?? false,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
     trustProxy: options.trustProxy ?? false,
     ...(options.sendVerificationMail ? { sendVerificationMail: options.sendVerificationMail } : {}),
   });
   t.after(async () => {
-    await backend.app.close();
-    await feed.stop();
+    await stop();
     await database.close();
   });
 

@@ -1,6 +1,6 @@
 import type { TestContext } from "node:test";
-import { buildBackend } from "@todo/api";
-import { createOutboxDriver, OutboxFeed } from "@todo/events";
+import { startTestBackend } from "@todo/api/testing";
+import { createOutboxDriver } from "@todo/events";
 import { createRegistry } from "@todo/server";
 import { listenForTests } from "@todo/server/testing";
 import type { FastifyServerOptions } from "fastify";
@@ -34,22 +34,11 @@ export async function buildApi(
     invoked = await startInvokedService(opened.service.plugin, invocation);
     opened.onClose(() => invoked?.close());
   }
-  const feed = new OutboxFeed(opened.database, { pollIntervalMs: 50 });
-  await feed.start();
-  const backend = await buildBackend({
-    registry: createRegistry("test"),
-    database: opened.database,
-    feed,
-    authSecret: "test-secret-that-is-long-enough-for-better-auth",
-    publicUrl: "http://localhost",
-    signInLimitPerMinute: 1000,
+  const { backend, stop } = await startTestBackend(opened.database, {
     logger,
     plugins: [invoked ? invoked.proxy : opened.service.plugin],
   });
-  opened.onClose(async () => {
-    await backend.app.close();
-    await feed.stop();
-  });
+  opened.onClose(stop);
   /** Runs events as the embedded mode does: the outbox driver into the subscriptions, and the worker. */
   async function startPipeline(): Promise<void> {
     const relay = createOutboxDriver({
