@@ -110,4 +110,27 @@ describe("keyboard and undo", () => {
     );
     assert.equal((await stored(ids.Alpha!)).status, 404);
   });
+
+  test("leaving the list sends a pending delete at once, and the next page counts it out", async () => {
+    const tag = await apiCall<{ id: number }>(user, "POST", "/tags", { name: "garden" });
+    const echo = await apiCall<{ id: number }>(user, "POST", "/tasks", { title: "Echo", tag_ids: [tag.id] });
+    await page.reload();
+    await page.locator(`li.task[data-task-id="${echo.id}"]`).waitFor();
+    // A slow network: the DELETE takes 1.5 s to leave, so the tags page loads while it is on its way.
+    await page.route(`**/api/${user.id}/tasks/${echo.id}`, async (route) => {
+      if (route.request().method() !== "DELETE") return route.continue();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await page.locator(`li.task[data-task-id="${echo.id}"]`).focus();
+    await page.keyboard.press("Delete");
+    await page.getByTestId("undo-toast").filter({ hasText: "Deleted “Echo”" }).waitFor();
+    await page.getByRole("link", { name: "Tags" }).click();
+    await page.waitForURL("**/tags/");
+    const garden = page.locator("li.tag-row", { hasText: "garden" });
+    await garden.waitFor();
+    assert.equal(await garden.locator(".tag-count").textContent(), "0 tasks", "the first count shown");
+    assert.equal((await stored(echo.id)).status, 404);
+    await page.unroute(`**/api/${user.id}/tasks/${echo.id}`);
+  });
 });

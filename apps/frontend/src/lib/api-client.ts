@@ -98,7 +98,37 @@ export const UNAUTHORIZED_EVENT = "todo:unauthorized";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-async function call<T>(
+/**
+ * Writes this tab has sent and not yet seen answered. A read waits for them first, so a page
+ * never shows what the same tab has just changed as it was before (read-your-writes): e.g. a
+ * delete sent as the person leaves the list is counted out on the tags page that opens next.
+ */
+const writesInFlight = new Set<Promise<unknown>>();
+
+function trackWrite<T>(write: Promise<T>): Promise<T> {
+  writesInFlight.add(write);
+  const done = () => writesInFlight.delete(write);
+  write.then(done, done);
+  return write;
+}
+
+/** Resolves once every write sent before the call has been answered (or has failed). */
+async function writesSettled(): Promise<void> {
+  if (writesInFlight.size > 0) await Promise.allSettled([...writesInFlight]);
+}
+
+function call<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  if (method !== "GET") return trackWrite(send<T>(method, path, body, signal, extraHeaders));
+  return writesSettled().then(() => send<T>(method, path, body, signal, extraHeaders));
+}
+
+async function send<T>(
   method: Method,
   path: string,
   body?: unknown,
@@ -194,13 +224,15 @@ export function userApi(userId: string) {
       setComplete: (id: number, completed: boolean) =>
         call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
-      /** The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed. */
+      /** The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed or left. */
       removeOnUnload: (id: number) =>
-        void fetch(`${base}/tasks/${id}`, {
-          method: "DELETE",
-          credentials: "same-origin",
-          keepalive: true,
-        }).catch(() => {}),
+        void trackWrite(
+          fetch(`${base}/tasks/${id}`, {
+            method: "DELETE",
+            credentials: "same-origin",
+            keepalive: true,
+          }).catch(() => {}),
+        ),
     },
     activity: {
       /** Everything that happened to the user's tasks, newest first. */

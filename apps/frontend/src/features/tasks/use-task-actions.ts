@@ -23,8 +23,10 @@ export interface Toast {
 /**
  * Complete and delete with Undo. Completing is sent at once (task.completed is true) and Undo
  * reopens it (a second, real change). Deleting is *delayed*: the row leaves at once, the DELETE
- * goes after UNDO_MS, so Undo sends nothing and no task.deleted event ever says otherwise; a page
- * closed meanwhile sends its pending deletes with `keepalive` so they are not lost.
+ * goes after UNDO_MS, so Undo sends nothing and no task.deleted event ever says otherwise. A page
+ * closed or left meanwhile sends its pending deletes at once with `keepalive`, so they are not lost,
+ * and the reads of the next page wait for them (the API client's read-your-writes rule), so its
+ * counts already leave the task out.
  */
 export function useTaskActions() {
   const { api } = useSession();
