@@ -21,6 +21,14 @@ if ((${#missing[@]} > 0)); then
     uidmap >/dev/null
 fi
 podman_setup
+# Every source change leaves the previous build's images untagged (dangling), so the cache grows
+# by about a gigabyte a build. When the disk holding it has under 20 GiB free they go (the next
+# build redoes its npm ci stage once); images a tag still uses stay.
+free_kib=$(df -Pk "$PODMAN_DIR" | awk 'NR == 2 { print $4 }')
+if ((free_kib < 20 * 1024 * 1024)); then
+  log "$((free_kib / 1024 / 1024)) GiB free: removing untagged images from earlier builds"
+  podman image prune -f >/dev/null
+fi
 "$CONTAINERS_SRC/standins.sh"
 t_standins=$SECONDS
 
