@@ -4,10 +4,11 @@ import { type FormEvent, useMemo, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { useSession } from "@/lib/session";
 import { useSchemaForm } from "@/lib/use-schema-form";
+import { useTags } from "../tags/use-tags";
 import { QuickAddChips } from "./quick-add-chips";
 import { type ChipKind, parseQuickAdd } from "./quick-add-parse";
 import { useDateParser, useQuickAddSave } from "./use-quick-add";
-import { usePriorities, useTags } from "./use-tasks";
+import { usePriorities } from "./use-tasks";
 
 const HINT = "Try “Pay rent tomorrow 9am p1 #home” or “Water plants every Monday at 8”.";
 

@@ -6,9 +6,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { paletteColor } from "@/lib/color";
 import { useSession } from "@/lib/session";
 import type { useSchemaForm } from "@/lib/use-schema-form";
+import { addTagToCache, useTags } from "../tags/use-tags";
 import type { DateParser, QuickAddResult } from "./quick-add-parse";
 import { taskKeys } from "./task-keys";
-import { addTagToCache, useSaveTask, useTags } from "./use-tasks";
+import { useSaveTask } from "./use-tasks";
 
 let loading: Promise<DateParser> | null = null;
 

@@ -6,9 +6,11 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
+import { noteOwnChange } from "../live/use-live-sync";
+import { tagKeys } from "../tags/tag-keys";
+import { holdTaskOutOfTags, releaseSentDelete } from "../tags/use-tags";
 import { removeTaskFromPages, type TaskPages } from "./task-cache";
 import { taskKeys } from "./task-keys";
-import { noteOwnChange } from "./use-live-invalidation";
 import { useSetComplete } from "./use-tasks";
 
 /** How long the Undo toast stays, and so how long a delete waits before it is sent. */
@@ -60,6 +62,7 @@ export function useTaskActions() {
       for (const [id, timer] of timers) {
         clearTimeout(timer);
         api.tasks.removeOnUnload(id);
+        releaseSentDelete(client, id);
       }
       timers.clear();
     };
@@ -68,7 +71,7 @@ export function useTaskActions() {
       window.removeEventListener("pagehide", flush);
       flush();
     };
-  }, [api]);
+  }, [api, client]);
 
   async function toggle(task: Task) {
     setError(undefined);
@@ -100,15 +103,19 @@ export function useTaskActions() {
     client.setQueriesData<TaskPages>({ queryKey: taskKeys.lists() }, (data) =>
       removeTaskFromPages(data, task.id),
     );
+    holdTaskOutOfTags(client, task, true);
     const timer = setTimeout(async () => {
       pending.current.delete(task.id);
+      const sent = api.tasks.remove(task.id);
+      releaseSentDelete(client, task.id);
       try {
-        await api.tasks.remove(task.id);
+        await sent;
       } catch (e) {
         setError(`Could not delete “${task.title}”: ${describeError(e)}`);
       } finally {
         unhide(task.id);
         void client.invalidateQueries({ queryKey: taskKeys.all });
+        void client.invalidateQueries({ queryKey: tagKeys.all });
       }
     }, UNDO_MS);
     pending.current.set(task.id, timer);
@@ -117,6 +124,7 @@ export function useTaskActions() {
       clearTimeout(pending.current.get(task.id));
       pending.current.delete(task.id);
       unhide(task.id);
+      holdTaskOutOfTags(client, task, false);
       void client.invalidateQueries({ queryKey: taskKeys.all });
       announce(`Restored “${task.title}”`);
     });
