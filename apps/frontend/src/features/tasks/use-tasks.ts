@@ -132,7 +132,8 @@ export function useSaveTask() {
       client.setQueriesData<TaskPages>({ queryKey: taskKeys.lists() }, (data) =>
         patchTaskInPages(data, saved.id, saved),
       );
-      return invalidateTasksAndTags(client);
+      // Not awaited: the form (or quick add) is done once the API has answered; the list follows.
+      void invalidateTasksAndTags(client);
     },
   });
 }
