@@ -21,7 +21,7 @@ describe("keyboard and undo", () => {
     for (const title of ["Alpha", "Bravo", "Charlie"]) {
       ids[title] = (await apiCall<{ id: number }>(user, "POST", "/tasks", { title })).id;
     }
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator("li.task").nth(2).waitFor();
   });
   after(async () => {

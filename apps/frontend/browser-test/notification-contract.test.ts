@@ -138,7 +138,7 @@ describe("notification UI against the API contract (stubbed in the browser)", ()
   });
 
   test("the bell counts, lists, takes a live notification, marks one and then all read", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     const bell = page.getByRole("button", { name: /^Notifications/ });
     // 1 unread from the list, plus the one the stream delivered.
     await page.waitForFunction(

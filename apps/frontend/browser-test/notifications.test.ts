@@ -34,7 +34,7 @@ describe("notifications", () => {
       return;
     }
     await apiCall(user, "POST", "/tasks", { title: "Ship the release" });
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator(".live-open").waitFor();
     await page.getByRole("checkbox", { name: "Complete “Ship the release”" }).click();
 

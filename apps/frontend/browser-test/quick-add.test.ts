@@ -29,7 +29,7 @@ describe("quick add (browser in Pacific/Auckland)", () => {
   before(async () => {
     ({ browser, page, user } = await signedInPage("Quick Kiri", { timezoneId: "Pacific/Auckland" }));
     await page.clock.setFixedTime(NOW);
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByText("No tasks yet").waitFor();
   });
   after(async () => {

@@ -71,4 +71,19 @@ describe("quick add", () => {
     assert.equal(r.due, null);
     assert.equal(r.priority?.priority.name, "Critical");
   });
+
+  test("in Today (a default day), a line without a date is due that day, all day; a typed date wins", () => {
+    const today = { ...context, defaultDay: "2030-01-15" };
+    const plain = parseQuickAdd("Buy milk p2", casual, today);
+    assert.equal(plain.title, "Buy milk");
+    assert.deepEqual([plain.due?.instant, plain.due?.allDay], ["2030-01-15T10:59:59Z", true]);
+    assert.equal(parseQuickAdd("Call mum friday", casual, today).due?.instant, "2030-01-18T10:59:59Z");
+    assert.equal(parseQuickAdd("Pay rent tomorrow 9am", casual, today).due?.instant, "2030-01-15T20:00:00Z");
+    // Removing the due chip removes the default too; a recurrence starts on its own schedule.
+    assert.equal(
+      parseQuickAdd("Buy milk", casual, { ...today, ignore: new Set(["due"] as const) }).due,
+      null,
+    );
+    assert.equal(parseQuickAdd("Stretch every day", casual, today).due?.allDay, false);
+  });
 });

@@ -99,7 +99,8 @@ export function DashboardView() {
         </button>
       </div>
       <ViewNav state={state} counted={listShown} today={today} timeZone={timeZone} />
-      <QuickAdd disabled={!ready} />
+      {/* In Today, what is added without a date is due today (all day), so it stays in view. */}
+      <QuickAdd disabled={!ready} defaultDay={state.view === "today" ? today : undefined} />
       <TaskFilters
         filters={state.filters}
         full={state.view === "all"}

@@ -34,6 +34,17 @@ export interface QuickAddContext {
   tags: Tag[];
   /** Kinds the person removed: their text stays in the title. */
   ignore?: ReadonlySet<ChipKind>;
+  /**
+   * The local day ("2030-01-15") a line that names no date is due on, all day: quick add in the
+   * Today view passes today. Unset: such a line has no due date.
+   */
+  defaultDay?: string | undefined;
+}
+
+/** A due date on `day` all day (the last second of that day in `timeZone`), as quick add reads it. */
+export function allDayDue(day: string, timeZone: string): NonNullable<QuickAddResult["due"]> | null {
+  const instant = allDayInstant(day, timeZone);
+  return instant ? { instant, allDay: true, text: "" } : null;
 }
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -92,7 +103,8 @@ function firstWeekday(today: string, weekdays: number[], time: string, timeZone:
  * at 8`: `p1`…`p4` is a priority (p1 the highest, as in Todoist), `#word` a tag, `every …` (or
  * daily/weekly/monthly/yearly) a recurrence, and the date and time phrase (chrono-node, read in
  * `timeZone`, never in the past) the due date, or with a recurrence its first occurrence (09:00 when
- * no time is given). A date without a time is all day. Whatever is left is the title.
+ * no time is given). A date without a time is all day; no date at all is `defaultDay`, all day,
+ * when given. Whatever is left is the title.
  */
 export function parseQuickAdd(text: string, parser: DateParser, context: QuickAddContext): QuickAddResult {
   const { now, timeZone, ignore = new Set() } = context;
@@ -158,6 +170,7 @@ export function parseQuickAdd(text: string, parser: DateParser, context: QuickAd
       : firstWeekday(today, [1, 2, 3, 4, 5, 6, 7], "09:00", timeZone, now);
     due = { instant: start, allDay: false, text: "" };
   }
+  if (!due && context.defaultDay && !ignore.has("due")) due = allDayDue(context.defaultDay, timeZone);
 
   return { title: rest.replace(/\s+/g, " ").trim(), due, priority, tags, recurrence };
 }
