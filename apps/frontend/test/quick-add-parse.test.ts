@@ -86,4 +86,52 @@ describe("quick add", () => {
     );
     assert.equal(parseQuickAdd("Stretch every day", casual, today).due?.allDay, false);
   });
+
+  test("`every!` repeats from completion (Todoist's syntax); `every` keeps the schedule", () => {
+    const bang = parseQuickAdd("Water plants every! 3 days", casual, context);
+    assert.equal(bang.title, "Water plants");
+    assert.deepEqual(
+      [bang.recurrence?.pattern, bang.recurrence?.interval, bang.recurrence?.repeatFrom],
+      ["daily", 3, "completion"],
+    );
+    assert.equal(
+      parseQuickAdd("Water plants every 3 days", casual, context).recurrence?.repeatFrom,
+      "schedule",
+    );
+    const week = parseQuickAdd("Haircut every! week p2", casual, context);
+    assert.deepEqual(
+      [week.title, week.recurrence?.pattern, week.recurrence?.repeatFrom],
+      ["Haircut", "weekly", "completion"],
+    );
+    assert.equal(week.priority?.priority.name, "High");
+  });
+
+  test("`every 15th` and `every month on the 15th`: monthly on that day, first on the next 15th", () => {
+    for (const line of [
+      "Pay rent every 15th",
+      "Pay rent every month on the 15th",
+      "Pay rent every 15th of the month",
+    ]) {
+      const r = parseQuickAdd(line, casual, context);
+      assert.equal(r.title, "Pay rent", line);
+      assert.deepEqual(
+        [r.recurrence?.pattern, r.recurrence?.interval, r.recurrence?.monthDay, r.recurrence?.repeatFrom],
+        ["monthly", 1, 15, "schedule"],
+        line,
+      );
+      // Today (15 Jan, 09:00 in Auckland) at 09:00 is not ahead of now: the first is 15 Feb, 09:00 NZDT.
+      assert.equal(r.due?.instant, "2030-02-14T20:00:00Z", line);
+    }
+    const at = parseQuickAdd("Pay rent every 20th at 8pm", casual, context);
+    assert.deepEqual([at.title, at.recurrence?.monthDay], ["Pay rent", 20]);
+    assert.equal(at.due?.instant, "2030-01-20T07:00:00Z"); // 20 Jan, 20:00 NZDT
+    // A month without the day is skipped: the 31st after 15 Jan is 31 Jan; after 1 Feb it is 31 Mar.
+    assert.equal(parseQuickAdd("Invoices every 31st", casual, context).due?.instant, "2030-01-30T20:00:00Z");
+    const feb = { ...context, now: new Date("2030-02-01T00:00:00Z") };
+    assert.equal(parseQuickAdd("Invoices every 31st", casual, feb).due?.instant, "2030-03-30T20:00:00Z");
+    const two = parseQuickAdd("Water filter every 2 months on the 1st", casual, context).recurrence;
+    assert.deepEqual([two?.interval, two?.monthDay], [2, 1]);
+    // Not a day of the month: the words stay in the title.
+    assert.equal(parseQuickAdd("Party every 45th", casual, context).recurrence, null);
+  });
 });
