@@ -14,7 +14,9 @@ const FIELDS = ["name", "color"] as const;
 
 /** Create, rename, recolor and delete tags, with how many tasks carry each (kept true by the live stream). */
 export function TagManager() {
-  const tags = useTags();
+  const query = useTags({ fresh: true });
+  // Counts from before this page opened may miss what this tab has just sent: wait for the read.
+  const tags = { ...query, data: query.isFetchedAfterMount ? query.data : undefined };
   useEffect(preloadContracts, []);
 
   return (
@@ -23,7 +25,7 @@ export function TagManager() {
         <h1 id="tags-heading">Tags</h1>
       </div>
       <NewTagForm count={tags.data?.length ?? 0} />
-      {tags.isPending ? (
+      {tags.data === undefined && !tags.isError ? (
         <p role="status" className="muted">
           Loading tags…
         </p>

@@ -1,7 +1,7 @@
 "use client";
 
 import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreateTagBody, Tag, Task, UpdateTagBody } from "@todo/contracts";
+import type { CreateTagBody, Tag, UpdateTagBody } from "@todo/contracts";
 import { useSession } from "@/lib/session";
 import { taskKeys } from "../tasks/task-keys";
 import { tagKeys } from "./tag-keys";
@@ -9,13 +9,17 @@ import { tagKeys } from "./tag-keys";
 /** The API's order: by name. */
 export const byName = (a: Tag, b: Tag) => a.name.localeCompare(b.name);
 
-/** The user's tags, each with its task count, sorted by name. */
-export function useTags() {
+/**
+ * The user's tags, each with its task count, sorted by name. `fresh`: read again on every mount
+ * (the tags page, whose counts must include what this tab has just sent: a delete held for Undo
+ * goes out as the person leaves the list, and the read waits for it, see api-client).
+ */
+export function useTags({ fresh = false }: { fresh?: boolean } = {}) {
   const { api } = useSession();
   return useQuery({
     queryKey: tagKeys.all,
     queryFn: async () => (await api.tags.list()).sort(byName),
-    select: withoutHeld,
+    ...(fresh ? { refetchOnMount: "always" as const } : {}),
   });
 }
 
@@ -24,44 +28,6 @@ export function addTagToCache(client: QueryClient, tag: Tag): void {
   client.setQueryData<Tag[]>(tagKeys.all, (tags = []) =>
     [...tags.filter((t) => t.id !== tag.id), tag].sort(byName),
   );
-}
-
-/** Tasks deleted on screen whose DELETE is held back for Undo: task id → its tag ids. */
-const heldOut = new Map<number, number[]>();
-
-/** The counts as they will be once the held-back deletes are sent. */
-function withoutHeld(tags: Tag[]): Tag[] {
-  if (heldOut.size === 0) return tags;
-  const minus = new Map<number, number>();
-  for (const ids of heldOut.values()) for (const id of ids) minus.set(id, (minus.get(id) ?? 0) + 1);
-  return tags.map((t) =>
-    minus.has(t.id) ? { ...t, task_count: Math.max(0, t.task_count - minus.get(t.id)!) } : t,
-  );
-}
-
-/**
- * Counts a task out of its tags' task counts while its delete is held back for Undo (`held`
- * true), or back in when undone (false). Every reader of useTags sees the counts the server will
- * have, whether the list is cached or refetched.
- */
-export function holdTaskOutOfTags(client: QueryClient, task: Pick<Task, "id" | "tags">, held: boolean): void {
-  if (held)
-    heldOut.set(
-      task.id,
-      task.tags.map((t) => t.id),
-    );
-  else if (!heldOut.delete(task.id)) return;
-  // A new array makes every useTags select again.
-  client.setQueryData<Tag[]>(tagKeys.all, (tags) => tags && [...tags]);
-}
-
-/**
- * The held-back DELETE has been sent: stop counting the task out. Nothing is selected again, so
- * the counts shown stay right until the refetch (it waits for the DELETE: see api-client's
- * read-your-writes) brings the server's own; the tags are invalidated for it.
- */
-export function releaseSentDelete(client: QueryClient, taskId: number): void {
-  if (heldOut.delete(taskId)) void client.invalidateQueries({ queryKey: tagKeys.all });
 }
 
 /**

@@ -8,7 +8,6 @@ import { describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { noteOwnChange } from "../live/use-live-sync";
 import { tagKeys } from "../tags/tag-keys";
-import { holdTaskOutOfTags, releaseSentDelete } from "../tags/use-tags";
 import { removeTaskFromPages, type TaskPages } from "./task-cache";
 import { taskKeys } from "./task-keys";
 import { useSetComplete } from "./use-tasks";
@@ -62,7 +61,6 @@ export function useTaskActions() {
       for (const [id, timer] of timers) {
         clearTimeout(timer);
         api.tasks.removeOnUnload(id);
-        releaseSentDelete(client, id);
       }
       timers.clear();
     };
@@ -71,7 +69,7 @@ export function useTaskActions() {
       window.removeEventListener("pagehide", flush);
       flush();
     };
-  }, [api, client]);
+  }, [api]);
 
   async function toggle(task: Task) {
     setError(undefined);
@@ -103,13 +101,10 @@ export function useTaskActions() {
     client.setQueriesData<TaskPages>({ queryKey: taskKeys.lists() }, (data) =>
       removeTaskFromPages(data, task.id),
     );
-    holdTaskOutOfTags(client, task, true);
     const timer = setTimeout(async () => {
       pending.current.delete(task.id);
-      const sent = api.tasks.remove(task.id);
-      releaseSentDelete(client, task.id);
       try {
-        await sent;
+        await api.tasks.remove(task.id);
       } catch (e) {
         setError(`Could not delete “${task.title}”: ${describeError(e)}`);
       } finally {
@@ -124,7 +119,6 @@ export function useTaskActions() {
       clearTimeout(pending.current.get(task.id));
       pending.current.delete(task.id);
       unhide(task.id);
-      holdTaskOutOfTags(client, task, false);
       void client.invalidateQueries({ queryKey: taskKeys.all });
       announce(`Restored “${task.title}”`);
     });
