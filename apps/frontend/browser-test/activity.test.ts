@@ -56,7 +56,7 @@ describe("activity log", () => {
   }
 
   test("create → priority → complete → reopen reads as four lines, in order, in the editor", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator(".live-open").waitFor();
     await page.getByLabel("New task title").fill(TITLE);
     await page.getByLabel("New task title").press("Enter");

@@ -17,7 +17,7 @@ describe("all-day due dates (browser in Europe/Berlin)", () => {
   });
 
   test("a task due all day on 15 Jan is stored as 23:59:59 Berlin time and shown without a time", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByText("No tasks yet").waitFor();
     await page.getByRole("button", { name: "New task…" }).click();
     const dialog = page.getByRole("dialog", { name: "New task" });

@@ -30,7 +30,7 @@ describe("writes a person can trust", () => {
 
   test("a double-click on complete leaves the task completed", async () => {
     const task = await apiCall<TaskShape>(user, "POST", "/tasks", { title: "Water the plants" });
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     const checkbox = row("Water the plants").getByRole("checkbox");
     await checkbox.waitFor();
     await checkbox.dblclick();
@@ -50,7 +50,7 @@ describe("writes a person can trust", () => {
 
   test("an edit of a task changed in another tab shows the conflict and the fresh task, then saves", async () => {
     const task = await apiCall<TaskShape>(user, "POST", "/tasks", { title: "Draft the plan" });
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await row("Draft the plan").getByRole("button", { name: /Edit/ }).click();
     const dialog = page.getByRole("dialog");
     const title = dialog.getByLabel("Title");

@@ -111,7 +111,7 @@ describe("a newcomer's first hour", () => {
   });
 
   test("dashboard: the text of Clear filters starts on the fields' left edge", async (t) => {
-    const page = await signedInPage(t, "/dashboard/");
+    const page = await signedInPage(t, "/dashboard/?view=all");
     await page.getByLabel("Status").selectOption("completed");
     const clear = page.getByRole("button", { name: "Clear filters" });
     await clear.waitFor();

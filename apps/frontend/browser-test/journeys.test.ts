@@ -74,8 +74,10 @@ describe("a person's day with the todo app", () => {
 
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
+    // The app opens on Today.
     await page.waitForURL("**/dashboard/");
-    await page.getByText("No tasks yet").waitFor();
+    await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+    await page.getByText("Nothing due today.").waitFor();
     const session = await page.evaluate(() => fetch("/api/auth/get-session").then((r) => r.json()));
     userId = (session as { user: { id: string } }).user.id;
     assert.ok(userId);
@@ -97,7 +99,7 @@ describe("a person's day with the todo app", () => {
     await page.getByText("Wrong email or password.").waitFor();
     await signIn(password);
     await page.waitForURL("**/dashboard/");
-    await page.getByRole("heading", { name: "Tasks" }).waitFor();
+    await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
 
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL("**/login/");
@@ -125,7 +127,7 @@ describe("a person's day with the todo app", () => {
   });
 
   test("creates a task with priority, tags, due date and reminder, and sees its badge and chips", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByText("No tasks yet").waitFor();
     await page.getByRole("button", { name: "New task…" }).click();
     const dialog = page.getByRole("dialog", { name: "New task" });
@@ -446,7 +448,7 @@ describe("a person's day with the todo app", () => {
     });
     await phone.addCookies(await context.cookies(BASE_URL));
     const mobile = await phone.newPage();
-    await mobile.goto("/dashboard/");
+    await mobile.goto("/dashboard/?view=all");
     await mobile.locator("li.task").first().waitFor();
     const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);

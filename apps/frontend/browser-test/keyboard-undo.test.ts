@@ -21,7 +21,7 @@ describe("keyboard and undo", () => {
     for (const title of ["Alpha", "Bravo", "Charlie"]) {
       ids[title] = (await apiCall<{ id: number }>(user, "POST", "/tasks", { title })).id;
     }
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator("li.task").nth(2).waitFor();
   });
   after(async () => {
@@ -125,12 +125,18 @@ describe("keyboard and undo", () => {
     await page.locator(`li.task[data-task-id="${echo.id}"]`).focus();
     await page.keyboard.press("Delete");
     await page.getByTestId("undo-toast").filter({ hasText: "Deleted “Echo”" }).waitFor();
+    // The tags page reads the tags again, and that read waits for the DELETE on its way.
+    const tagsRead = page.waitForResponse(
+      (r) => r.request().method() === "GET" && new URL(r.url()).pathname === `/api/${user.id}/tags`,
+    );
     await page.getByRole("link", { name: "Tags" }).click();
     await page.waitForURL("**/tags/");
     const garden = page.locator("li.tag-row", { hasText: "garden" });
     await garden.waitFor();
     assert.equal(await garden.locator(".tag-count").textContent(), "0 tasks", "the first count shown");
+    await tagsRead;
     assert.equal((await stored(echo.id)).status, 404);
+    assert.equal(await garden.locator(".tag-count").textContent(), "0 tasks", "the count read afterwards");
     await page.unroute(`**/api/${user.id}/tasks/${echo.id}`);
   });
 });

@@ -25,7 +25,7 @@ describe("live updates", () => {
     context = await signedInContext(browser, user);
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByText("No tasks yet").waitFor();
     await page.locator(".live-open").waitFor();
   });

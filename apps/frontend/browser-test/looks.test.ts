@@ -50,7 +50,7 @@ describe("looks and reach", () => {
     assert.equal(background, "rgb(15, 23, 42)");
     await screenshot(page, "dashboard-dark.png");
     await assertAccessible(page);
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator("li.task").nth(3).waitFor();
     await assertAccessible(page);
     await context.close();
@@ -62,7 +62,7 @@ describe("looks and reach", () => {
       viewport: { width: 390, height: 844 },
     });
     const page = await context.newPage();
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator("li.task").first().waitFor();
     assert.equal(await page.getByLabel("Search").isVisible(), true);
     assert.equal(await page.getByLabel("Priority").isVisible(), false);

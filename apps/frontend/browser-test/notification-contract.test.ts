@@ -138,7 +138,7 @@ describe("notification UI against the API contract (stubbed in the browser)", ()
   });
 
   test("the bell counts, lists, takes a live notification, marks one and then all read", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     const bell = page.getByRole("button", { name: /^Notifications/ });
     // 1 unread from the list, plus the one the stream delivered.
     await page.waitForFunction(
@@ -163,11 +163,14 @@ describe("notification UI against the API contract (stubbed in the browser)", ()
     await page.waitForFunction(
       () => document.querySelector("[data-testid='unread-count']")?.textContent === "1",
     );
+    // Shown at once (optimistic); announced once the API has answered.
+    await page.getByRole("status").filter({ hasText: "Marked as read" }).waitFor();
     assert.ok(calls.includes('PATCH 1 {"read":true}'));
 
     await panel.getByRole("button", { name: "Mark all read" }).click();
     await page.getByTestId("unread-count").waitFor({ state: "detached" });
     assert.equal(await bell.getAttribute("aria-label"), "Notifications");
+    await page.getByRole("status").filter({ hasText: "All notifications marked as read" }).waitFor();
     assert.ok(calls.includes("POST read-all"));
     assert.ok(calls.some((c) => c.startsWith("GET ?limit=20&offset=0")));
 

@@ -34,7 +34,7 @@ describe("notifications", () => {
       return;
     }
     await apiCall(user, "POST", "/tasks", { title: "Ship the release" });
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.locator(".live-open").waitFor();
     await page.getByRole("checkbox", { name: "Complete “Ship the release”" }).click();
 
@@ -59,8 +59,10 @@ describe("notifications", () => {
     await page.getByTestId("unread-count").waitFor();
     const markAll = panel.getByRole("button", { name: "Mark all read" });
     await markAll.click();
+    // Shown at once (optimistic); the announcement comes once the API has answered.
     await page.getByTestId("unread-count").waitFor({ state: "detached" });
     assert.equal(await bell.getAttribute("aria-label"), "Notifications");
+    await page.getByRole("status").filter({ hasText: "All notifications marked as read" }).waitFor();
     const list = await apiCall<{ unread_count: number }>(user, "GET", "/notifications?unread=true");
     assert.equal(list.unread_count, 0);
     await page.keyboard.press("Escape");

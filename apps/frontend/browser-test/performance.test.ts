@@ -45,7 +45,7 @@ describe("dashboard performance (measured, not asserted)", () => {
       // A new context each time: empty cache, as on a first visit.
       const context = await signedInContext(browser, user);
       const page = await context.newPage();
-      await page.goto("/dashboard/");
+      await page.goto("/dashboard/?view=all");
       await page.locator("li.task").first().waitFor();
       await page.waitForFunction(
         () => !(document.getElementById("quick-add-title") as HTMLInputElement).disabled,

@@ -29,7 +29,7 @@ describe("quick add (browser in Pacific/Auckland)", () => {
   before(async () => {
     ({ browser, page, user } = await signedInPage("Quick Kiri", { timezoneId: "Pacific/Auckland" }));
     await page.clock.setFixedTime(NOW);
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByText("No tasks yet").waitFor();
   });
   after(async () => {
@@ -101,5 +101,43 @@ describe("quick add (browser in Pacific/Auckland)", () => {
     assert.deepEqual(template?.weekdays, [1]);
     assert.equal(template?.timezone, "Pacific/Auckland");
     assert.equal(template && new Date(template.next_occurrence).toISOString(), "2030-01-20T19:00:00.000Z");
+  });
+
+  test("`Pay rent every 15th` is monthly on the 15th; `Haircut every! 4 weeks` repeats from completion", async () => {
+    const quick = page.getByLabel("New task title");
+    await quick.fill("Pay rent every 15th");
+    await chip("recurrence").waitFor();
+    assert.match((await chip("recurrence").textContent()) ?? "", /every month on the 15th/);
+    // 09:00 today has passed at 09:00: the first is 15 Feb.
+    assert.match((await chip("due").textContent()) ?? "", /Starts Feb 15, 2030, 9:00/);
+    await quick.press("Enter");
+    await page.getByText("Added the repeating task “Pay rent”").waitFor();
+
+    await quick.fill("Haircut every! 4 weeks");
+    await chip("recurrence").waitFor();
+    assert.match((await chip("recurrence").textContent()) ?? "", /every 4 weeks after completion/);
+    await quick.press("Enter");
+    await page.getByText("Added the repeating task “Haircut”").waitFor();
+
+    const { items } = await apiCall<{
+      items: {
+        template_title: string;
+        recurrence_pattern: string;
+        interval: number;
+        repeat_from: string;
+        next_occurrence: string;
+      }[];
+    }>(user, "GET", "/recurring-tasks");
+    const rent = items.find((t) => t.template_title === "Pay rent");
+    assert.deepEqual(
+      [rent?.recurrence_pattern, rent?.interval, rent?.repeat_from],
+      ["monthly", 1, "schedule"],
+    );
+    assert.equal(rent && new Date(rent.next_occurrence).toISOString(), "2030-02-14T20:00:00.000Z");
+    const haircut = items.find((t) => t.template_title === "Haircut");
+    assert.deepEqual(
+      [haircut?.recurrence_pattern, haircut?.interval, haircut?.repeat_from],
+      ["weekly", 4, "completion"],
+    );
   });
 });

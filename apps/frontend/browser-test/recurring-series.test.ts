@@ -120,7 +120,7 @@ describe("recurring series that keep their intent", () => {
       minute: "2-digit",
       hourCycle: "h23",
     }).format(due);
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     const bell = page.getByRole("button", { name: /^Notifications/ });
     await page.getByTestId("unread-count").waitFor();
     await bell.click();

@@ -23,7 +23,7 @@ describe("optimistic updates", () => {
   // The one stand-in: the browser's request is answered with a 503 by Playwright's router,
   // because the real server cannot be made to fail one request on cue.
   test("complete rolls back when the API answers 503 (network stand-in), and works once it answers", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     const box = page.getByRole("checkbox", { name: "Complete “Renew passport”" });
     await box.waitFor();
     await page.route("**/tasks/*/complete", (route) =>

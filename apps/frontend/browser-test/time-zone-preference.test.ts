@@ -39,6 +39,8 @@ describe("the user's time zone in the web app", () => {
   test("a due time typed as 09:00 is 09:00 in Auckland, stored and shown so", async () => {
     // In-app navigation, so the session saved above is the one in use.
     await page.getByRole("link", { name: "Tasks" }).click();
+    await page.getByText("Nothing due today.").waitFor();
+    await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: /^All/ }).click();
     await page.getByText("No tasks yet").waitFor();
     await page.getByRole("button", { name: "New task…" }).click();
     const dialog = page.getByRole("dialog", { name: "New task" });

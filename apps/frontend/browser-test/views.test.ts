@@ -105,7 +105,7 @@ describe("views on a seeded clock (browser in Pacific/Auckland)", () => {
   });
 
   test("the view and its filters survive a reload and travel in the link", async () => {
-    await page.goto("/dashboard/");
+    await page.goto("/dashboard/?view=all");
     await page.getByRole("heading", { name: "All tasks" }).waitFor();
     await page.getByLabel("Priority").selectOption({ label: "High" });
     await page.getByLabel("Search").fill("ukulele");
@@ -127,5 +127,30 @@ describe("views on a seeded clock (browser in Pacific/Auckland)", () => {
     await other.locator("li.task").first().waitFor();
     assert.equal(await other.locator("li.task").count(), 1);
     await other.close();
+  });
+
+  test("the app opens on Today, and quick add there makes a dateless line due today, all day", async () => {
+    await page.goto("/dashboard/");
+    await page.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+    const quick = page.getByLabel("New task title");
+    await quick.fill("Water the ferns");
+    await page.locator("#quick-add-chips [data-chip='due']").waitFor();
+    await quick.press("Enter");
+    await group("Today").locator(".task-title", { hasText: "Water the ferns" }).waitFor();
+    // A date typed in the line wins over the default: Friday is not today, so it leaves the view.
+    await quick.fill("Call the council friday");
+    await quick.press("Enter");
+    await page.getByRole("status").filter({ hasText: "Added “Call the council”" }).waitFor();
+    assert.equal((await titles()).includes("Call the council"), false);
+
+    const { items } = await apiCall<{ items: { title: string; due_date: string | null }[] }>(
+      user,
+      "GET",
+      "/tasks?search=the",
+    );
+    const due = (title: string) => items.find((t) => t.title === title)?.due_date;
+    // The last second of the day in Auckland (NZDT, +13:00).
+    assert.equal(new Date(due("Water the ferns")!).toISOString(), nz("2030-01-15T23:59:59"));
+    assert.equal(new Date(due("Call the council")!).toISOString(), nz("2030-01-18T23:59:59"));
   });
 });

@@ -93,6 +93,12 @@ describe("an activity entry in words", () => {
     assert.match(inTokyo, /^Due date none → Jan 5, 2030, 11:00\s?PM GMT\+9$/);
   });
 
+  test("an all-day due date reads as its day, not 11:59 PM", () => {
+    // 23:59:59 EST on 5 Jan 2030 is 04:59:59Z on the 6th.
+    const text = describeChange({ field: "due_date", before: null, after: "2030-01-06T04:59:59Z" }, names);
+    assert.equal(text, "Due date none → Jan 5, 2030 (all day)");
+  });
+
   test("one line per changed field", () => {
     const both = entry({
       changes: [

@@ -71,4 +71,67 @@ describe("quick add", () => {
     assert.equal(r.due, null);
     assert.equal(r.priority?.priority.name, "Critical");
   });
+
+  test("in Today (a default day), a line without a date is due that day, all day; a typed date wins", () => {
+    const today = { ...context, defaultDay: "2030-01-15" };
+    const plain = parseQuickAdd("Buy milk p2", casual, today);
+    assert.equal(plain.title, "Buy milk");
+    assert.deepEqual([plain.due?.instant, plain.due?.allDay], ["2030-01-15T10:59:59Z", true]);
+    assert.equal(parseQuickAdd("Call mum friday", casual, today).due?.instant, "2030-01-18T10:59:59Z");
+    assert.equal(parseQuickAdd("Pay rent tomorrow 9am", casual, today).due?.instant, "2030-01-15T20:00:00Z");
+    // Removing the due chip removes the default too; a recurrence starts on its own schedule.
+    assert.equal(
+      parseQuickAdd("Buy milk", casual, { ...today, ignore: new Set(["due"] as const) }).due,
+      null,
+    );
+    assert.equal(parseQuickAdd("Stretch every day", casual, today).due?.allDay, false);
+  });
+
+  test("`every!` repeats from completion (Todoist's syntax); `every` keeps the schedule", () => {
+    const bang = parseQuickAdd("Water plants every! 3 days", casual, context);
+    assert.equal(bang.title, "Water plants");
+    assert.deepEqual(
+      [bang.recurrence?.pattern, bang.recurrence?.interval, bang.recurrence?.repeatFrom],
+      ["daily", 3, "completion"],
+    );
+    assert.equal(
+      parseQuickAdd("Water plants every 3 days", casual, context).recurrence?.repeatFrom,
+      "schedule",
+    );
+    const week = parseQuickAdd("Haircut every! week p2", casual, context);
+    assert.deepEqual(
+      [week.title, week.recurrence?.pattern, week.recurrence?.repeatFrom],
+      ["Haircut", "weekly", "completion"],
+    );
+    assert.equal(week.priority?.priority.name, "High");
+  });
+
+  test("`every 15th` and `every month on the 15th`: monthly on that day, first on the next 15th", () => {
+    for (const line of [
+      "Pay rent every 15th",
+      "Pay rent every month on the 15th",
+      "Pay rent every 15th of the month",
+    ]) {
+      const r = parseQuickAdd(line, casual, context);
+      assert.equal(r.title, "Pay rent", line);
+      assert.deepEqual(
+        [r.recurrence?.pattern, r.recurrence?.interval, r.recurrence?.monthDay, r.recurrence?.repeatFrom],
+        ["monthly", 1, 15, "schedule"],
+        line,
+      );
+      // Today (15 Jan, 09:00 in Auckland) at 09:00 is not ahead of now: the first is 15 Feb, 09:00 NZDT.
+      assert.equal(r.due?.instant, "2030-02-14T20:00:00Z", line);
+    }
+    const at = parseQuickAdd("Pay rent every 20th at 8pm", casual, context);
+    assert.deepEqual([at.title, at.recurrence?.monthDay], ["Pay rent", 20]);
+    assert.equal(at.due?.instant, "2030-01-20T07:00:00Z"); // 20 Jan, 20:00 NZDT
+    // A month without the day is skipped: the 31st after 15 Jan is 31 Jan; after 1 Feb it is 31 Mar.
+    assert.equal(parseQuickAdd("Invoices every 31st", casual, context).due?.instant, "2030-01-30T20:00:00Z");
+    const feb = { ...context, now: new Date("2030-02-01T00:00:00Z") };
+    assert.equal(parseQuickAdd("Invoices every 31st", casual, feb).due?.instant, "2030-03-30T20:00:00Z");
+    const two = parseQuickAdd("Water filter every 2 months on the 1st", casual, context).recurrence;
+    assert.deepEqual([two?.interval, two?.monthDay], [2, 1]);
+    // Not a day of the month: the words stay in the title.
+    assert.equal(parseQuickAdd("Party every 45th", casual, context).recurrence, null);
+  });
 });

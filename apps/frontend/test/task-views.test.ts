@@ -19,14 +19,21 @@ describe("the view and filters in the URL", () => {
       },
     };
     const url = writeViewState(state);
-    assert.equal(url, "?view=today&q=rent&tag=4&sort=title&order=asc");
+    assert.equal(url, "?q=rent&tag=4&sort=title&order=asc");
     assert.deepEqual(readViewState(new URLSearchParams(url)), state);
-    assert.equal(writeViewState({ view: "all", filters: initialFilters }), "");
+    assert.equal(writeViewState({ view: "today", filters: initialFilters }), "");
+  });
+
+  test("the app opens on Today; links naming a view keep opening it (?view=all)", () => {
+    assert.equal(readViewState(new URLSearchParams("")).view, "today");
+    const all = readViewState(new URLSearchParams("view=all&status=pending"));
+    assert.deepEqual([all.view, all.filters.status], ["all", "pending"]);
+    assert.equal(writeViewState(all), "?view=all&status=pending");
   });
 
   test("unknown values fall back to the defaults instead of breaking the page", () => {
     const state = readViewState(new URLSearchParams("view=someday&priority=high&status=maybe&sort=colour"));
-    assert.equal(state.view, "all");
+    assert.equal(state.view, "today");
     assert.deepEqual(state.filters, initialFilters);
   });
 });

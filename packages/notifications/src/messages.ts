@@ -1,4 +1,5 @@
 import { clipText as clip, type DomainEvent } from "@todo/contracts";
+import { isAllDay, wallClockIn } from "@todo/contracts/all-day";
 
 export interface Message {
   title: string;
@@ -11,20 +12,27 @@ export interface Reader {
 }
 const UTC_READER: Reader = { timeZone: "UTC" };
 
-/** A due time as the reader's wall clock, e.g. "Sat 28 Nov 2026, 09:00 (Pacific/Auckland)". */
-export function formatDue(iso: string, reader: Reader): string {
+/** The reader's day of an instant: "Sat 28 Nov 2026". */
+function formatDay(iso: string, reader: Reader): string {
   const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone: reader.timeZone,
     weekday: "short",
     day: "numeric",
     month: "short",
     year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
   }).formatToParts(new Date(iso));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("weekday")} ${part("day")} ${part("month")} ${part("year")}, ${part("hour")}:${part("minute")} (${reader.timeZone})`;
+  return `${part("weekday")} ${part("day")} ${part("month")} ${part("year")}`;
+}
+
+/**
+ * A due time as the reader's wall clock, e.g. "Sat 28 Nov 2026, 09:00 (Pacific/Auckland)"; an
+ * all-day one (see @todo/contracts/all-day) as its day, "Sat 28 Nov 2026 (all day)", not 23:59.
+ */
+export function formatDue(iso: string, reader: Reader): string {
+  if (isAllDay(iso, reader.timeZone)) return `${formatDay(iso, reader)} (all day)`;
+  const time = wallClockIn(iso, reader.timeZone).time.slice(0, 5);
+  return `${formatDay(iso, reader)}, ${time} (${reader.timeZone})`;
 }
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
@@ -47,6 +55,28 @@ export function timeLeft(due: string, at: string): string {
   return ms > 0 ? `in ${spell(ms)}` : `overdue by ${spell(-ms)}`;
 }
 
+/** Days from `from` to `to`, both "YYYY-MM-DD" calendar dates. */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * When a task is due, as a reminder sent at `at` says it: the time left for a timed one (see
+ * timeLeft); for an all-day one its day in the reader's zone, "today", "tomorrow", "on Sat 28 Nov
+ * 2026", or "overdue" once the day is over.
+ */
+export function dueWhen(due: string, at: string, reader: Reader): string {
+  if (!isAllDay(due, reader.timeZone)) return timeLeft(due, at);
+  if (new Date(at).getTime() > new Date(due).getTime()) return "overdue";
+  const days = daysBetween(wallClockIn(at, reader.timeZone).date, wallClockIn(due, reader.timeZone).date);
+  if (days === 0) return "today";
+  if (days === 1) return "tomorrow";
+  return `on ${formatDay(due, reader)}`;
+}
+
+/** A reminder title's opening: "Due in 25 min", "Due tomorrow", "Overdue by 5 min", "Overdue". */
+const reminderLead = (when: string) => (when.startsWith("overdue") ? `O${when.slice(1)}` : `Due ${when}`);
+
 /**
  * What the user reads for an event, in every channel (in-app, e-mail, push); null for events that
  * notify nobody. Times are the reader's wall clock; a reminder says the time left when it went out
@@ -61,7 +91,10 @@ export function renderMessage(event: DomainEvent, reader: Reader = UTC_READER): 
       };
     case "task.due.approaching":
       return {
-        title: clip(`Due ${timeLeft(event.data.due_date, event.timestamp)}: ${event.data.task.title}`, 200),
+        title: clip(
+          `${reminderLead(dueWhen(event.data.due_date, event.timestamp, reader))}: ${event.data.task.title}`,
+          200,
+        ),
         body: `“${clip(event.data.task.title, 150)}” is due ${formatDue(event.data.due_date, reader)}.`,
       };
     case "task.created": {

@@ -41,3 +41,49 @@ test("the time left is the real one, not the offset the reminder was set for", (
   assert.equal(timeLeft("2027-01-17T09:00:00Z", "2027-01-15T09:00:00Z"), "in 2 days");
   assert.equal(timeLeft("2027-01-15T09:00:00Z", "2027-01-15T09:07:00Z"), "overdue by 7 min");
 });
+
+test("an all-day task's reminder says the day, not 23:59 (the all-day rule of @todo/contracts/all-day)", () => {
+  // All day on Sunday 29 Nov 2026 in Auckland: 23:59:59 NZDT is 10:59:59Z.
+  const due = "2026-11-29T10:59:59.000Z";
+  const auckland = { timeZone: "Pacific/Auckland" };
+  // "1 day before": 23:59:59 on Saturday.
+  const dayBefore = renderMessage(reminder(due, "2026-11-28T10:59:59.000Z", 1440), auckland)!;
+  assert.equal(dayBefore.title, "Due tomorrow: Standup");
+  assert.equal(dayBefore.body, "“Standup” is due Sun 29 Nov 2026 (all day).");
+  assert.doesNotMatch(dayBefore.body, /23:59/);
+  // Sent on the day itself (08:00 NZDT), a week ahead, and after the day is over.
+  assert.equal(
+    renderMessage(reminder(due, "2026-11-28T19:00:00.000Z", 0), auckland)!.title,
+    "Due today: Standup",
+  );
+  assert.equal(
+    renderMessage(reminder(due, "2026-11-22T10:59:59.000Z", 10_080), auckland)!.title,
+    "Due on Sun 29 Nov 2026: Standup",
+  );
+  assert.equal(
+    renderMessage(reminder(due, "2026-11-29T11:30:00.000Z", 0), auckland)!.title,
+    "Overdue: Standup",
+  );
+  // A new instance due all day says the day as well.
+  const created = {
+    ...reminder(due, "2026-11-28T10:59:59.000Z", 0),
+    event_type: "task.created",
+    data: { task: sampleTask("u", 1, { title: "Standup", due_date: due }) },
+  } as DomainEvent;
+  assert.equal(
+    renderMessage(created, auckland)!.body,
+    "Your recurring task has a new instance, due Sun 29 Nov 2026 (all day).",
+  );
+  // The same instant in another zone is a timed due: 23:59:59 is all day only where it reads so.
+  assert.equal(
+    renderMessage(reminder(due, "2026-11-28T10:59:59.000Z", 1440), { timeZone: "UTC" })!.body,
+    "“Standup” is due Sun 29 Nov 2026, 10:59 (UTC).",
+  );
+});
+
+test('a timed reminder sent late reads "Overdue by …"', () => {
+  assert.equal(
+    renderMessage(reminder("2027-01-15T09:00:00.000Z", "2027-01-15T09:07:00.000Z", 0))!.title,
+    "Overdue by 7 min: Standup",
+  );
+});

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { NotificationBell } from "@/features/notifications/notification-bell";
 import { useLiveStatus } from "@/lib/live-events";
 import { useSession } from "@/lib/session";
-import { NotificationBell } from "./notification-bell";
 
 const NAV = [
   { href: "/dashboard/", label: "Tasks" },

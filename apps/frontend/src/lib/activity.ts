@@ -1,7 +1,7 @@
 // A task's activity (GET /api/{user_id}/activity, /tasks/{id}/activity; the types are
 // @todo/contracts' activity schemas) in words people read.
 import type { ActivityActor, ActivityChange, ActivityEntry, ActivityList } from "@todo/contracts";
-import { formatDateTime } from "./time-zone";
+import { formatDateTime, formatDue, isAllDay } from "./time-zone";
 
 export type { ActivityActor, ActivityChange, ActivityEntry } from "@todo/contracts";
 /** One page, keyset-paged: pass `next_cursor` back as `cursor` for the next one; null at the end. */
@@ -55,6 +55,8 @@ function describeTags(before: unknown, after: unknown, names: ActivityNames): st
 
 function dateOrNone(value: unknown, timeZone: string): string {
   if (typeof value !== "string" || Number.isNaN(new Date(value).getTime())) return "none";
+  // An all-day due (the last second of the day: see @todo/contracts/all-day) reads as its day.
+  if (isAllDay(value, timeZone)) return `${formatDue(value, timeZone)} (all day)`;
   return formatDateTime(value, timeZone, true);
 }
 

@@ -2,6 +2,11 @@
 // between the two in a named IANA zone: the user's (their preference, else the browser's) for tasks and
 // notifications, a template's own for its schedule.
 
+// The all-day rule (the last second of the local day) is shared with the notification texts.
+import { ALL_DAY_TIME, isAllDay, wallClockIn } from "@todo/contracts/all-day";
+
+export { ALL_DAY_TIME, isAllDay };
+
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
@@ -35,31 +40,12 @@ export function listTimeZones(...extra: string[]): string[] {
   return [...all].sort();
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    partsFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
+/** The zone's wall clock at an instant, as numbers (year, month, day, hour, minute, second). */
 function wallClock(date: Date, timeZone: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of partsFormatter(timeZone).formatToParts(date)) {
-    if (part.type !== "literal") out[part.type] = Number(part.value);
-  }
-  return out;
+  const { date: day, time } = wallClockIn(date, timeZone);
+  const [year, month, dayOfMonth] = day.split("-").map(Number);
+  const [hour, minute, second] = time.split(":").map(Number);
+  return { year: year!, month: month!, day: dayOfMonth!, hour: hour!, minute: minute!, second: second! };
 }
 
 /** Minutes the zone is ahead of UTC at that instant. */
@@ -148,22 +134,9 @@ export function startOfLocalDay(date: string, timeZone: string): string {
   return fromZonedInput(`${date}T00:00`, timeZone) ?? `${date}T00:00:00Z`;
 }
 
-/**
- * An all-day due date is stored as an instant, the last second of that day in the user's zone
- * (23:59:59): it sorts after the day's timed tasks, is overdue only once the day is over, and
- * reminders count back from it like from any due time. A due that reads 23:59:59 in the user's
- * zone is shown as "all day".
- */
-export const ALL_DAY_TIME = "23:59:59";
-
+/** The instant of an all-day due date on `date` ("2027-01-15") in the zone: see ALL_DAY_TIME. */
 export function allDayInstant(date: string, timeZone: string): string | null {
   return fromZonedInput(`${date}T${ALL_DAY_TIME}`, timeZone);
-}
-
-export function isAllDay(iso: string | null | undefined, timeZone: string): boolean {
-  if (!iso) return false;
-  const w = wallClock(new Date(iso), timeZone);
-  return w.hour === 23 && w.minute === 59 && w.second === 59;
 }
 
 /** A due date for reading: "Jan 15, 2027, 9:00 AM", or "Jan 15, 2027" for an all-day one. */

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/app-shell";
+import { LiveSync } from "@/features/live/use-live-sync";
 import { LiveEventsProvider } from "@/lib/live-events";
 import { QueryProvider } from "@/lib/query-client";
 import { RequireSession, useSession } from "@/lib/session";
@@ -11,7 +12,10 @@ function SignedIn({ children }: { children: ReactNode }) {
   const { api } = useSession();
   return (
     <QueryProvider key={api.userId}>
-      <LiveEventsProvider url={api.eventStreamUrl}>{children}</LiveEventsProvider>
+      <LiveEventsProvider url={api.eventStreamUrl}>
+        <LiveSync />
+        {children}
+      </LiveEventsProvider>
     </QueryProvider>
   );
 }

@@ -9,6 +9,7 @@ import { describeError } from "@/lib/api-client";
 import { preloadContracts } from "@/lib/contracts";
 import { useSession } from "@/lib/session";
 import { localDate } from "@/lib/time-zone";
+import { useTags } from "../tags/use-tags";
 import { QuickAdd } from "./quick-add";
 import { ShortcutsHelp } from "./shortcuts-help";
 import { type Filters, isFiltered } from "./task-filter-model";
@@ -18,10 +19,9 @@ import { TaskList } from "./task-list";
 import { groupTasks, VIEWS, viewQuery } from "./task-views";
 import { UndoToast } from "./undo-toast";
 import { usePageShortcuts } from "./use-keyboard";
-import { useLiveInvalidation } from "./use-live-invalidation";
 import { preloadDateParser } from "./use-quick-add";
 import { useTaskActions } from "./use-task-actions";
-import { usePriorities, useTags } from "./use-tasks";
+import { usePriorities } from "./use-tasks";
 import { useViewState } from "./use-view-state";
 import { ViewNav } from "./view-nav";
 
@@ -62,7 +62,6 @@ export function DashboardView() {
   );
   const markedReady = useRef(false);
   const [listShown, setListShown] = useState(false);
-  useLiveInvalidation();
 
   const ready = priorities.isSuccess;
   const onListReady = useCallback(() => {
@@ -100,7 +99,8 @@ export function DashboardView() {
         </button>
       </div>
       <ViewNav state={state} counted={listShown} today={today} timeZone={timeZone} />
-      <QuickAdd disabled={!ready} />
+      {/* In Today, what is added without a date is due today (all day), so it stays in view. */}
+      <QuickAdd disabled={!ready} defaultDay={state.view === "today" ? today : undefined} />
       <TaskFilters
         filters={state.filters}
         full={state.view === "all"}

@@ -6,12 +6,20 @@ import type { ChipKind, QuickAddResult, Recurrence } from "./quick-add-parse";
 const WEEKDAY_NAMES = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const UNIT = { daily: "day", weekly: "week", monthly: "month", yearly: "year", custom: "time" } as const;
 
-/** "every Monday", "every 2 weeks", "every weekday". */
+/** "every Monday", "every 2 weeks", "every weekday", "every month on the 15th", "… after completion". */
 export function describeRecurrence(r: Recurrence): string {
-  if (r.weekdays?.join() === "1,2,3,4,5" && r.interval === 1) return "every weekday";
+  const after = r.repeatFrom === "completion" ? " after completion" : "";
+  if (r.weekdays?.join() === "1,2,3,4,5" && r.interval === 1) return `every weekday${after}`;
   const days = r.weekdays ? ` on ${r.weekdays.map((d) => WEEKDAY_NAMES[d]).join(", ")}` : "";
+  const monthDay = r.monthDay ? ` on the ${ordinal(r.monthDay)}` : "";
   const every = r.interval === 1 ? `every ${UNIT[r.pattern]}` : `every ${r.interval} ${UNIT[r.pattern]}s`;
-  return `${every}${days}`;
+  return `${every}${days}${monthDay}${after}`;
+}
+
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd". */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
 }
 
 interface ChipsProps {

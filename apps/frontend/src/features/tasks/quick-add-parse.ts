@@ -12,6 +12,13 @@ export interface Recurrence {
   interval: number;
   /** ISO weekdays, 1 = Monday … 7 = Sunday; weekly only. */
   weekdays: number[] | null;
+  /** The day of the month (1–31) a monthly series falls on ("every 15th"); else null. */
+  monthDay: number | null;
+  /**
+   * `completion` for `every!` (Todoist's syntax): the next one is due an interval after this one
+   * is completed, the template's `repeat_from`; else `schedule`.
+   */
+  repeatFrom: "schedule" | "completion";
   /** What was typed ("every Monday"). */
   text: string;
 }
@@ -34,6 +41,17 @@ export interface QuickAddContext {
   tags: Tag[];
   /** Kinds the person removed: their text stays in the title. */
   ignore?: ReadonlySet<ChipKind>;
+  /**
+   * The local day ("2030-01-15") a line that names no date is due on, all day: quick add in the
+   * Today view passes today. Unset: such a line has no due date.
+   */
+  defaultDay?: string | undefined;
+}
+
+/** A due date on `day` all day (the last second of that day in `timeZone`), as quick add reads it. */
+export function allDayDue(day: string, timeZone: string): NonNullable<QuickAddResult["due"]> | null {
+  const instant = allDayInstant(day, timeZone);
+  return instant ? { instant, allDay: true, text: "" } : null;
 }
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -45,9 +63,22 @@ const UNITS: Record<string, RecurrencePattern> = {
   year: "yearly",
 };
 const RECURRENCE = new RegExp(
-  `\\b(?:every\\s+(?:(other)\\s+|(\\d{1,3})\\s+)?(day|week|month|year|weekday|${DAY}(?:\\s*(?:,|and)\\s*${DAY})*)s?|(daily|weekly|monthly|yearly))\\b`,
+  `\\b(?:every(!)?\\s+(?:(other)\\s+|(\\d{1,3})\\s+)?(day|week|month|year|weekday|${DAY}(?:\\s*(?:,|and)\\s*${DAY})*)s?|(daily|weekly|monthly|yearly))\\b`,
   "i",
 );
+/** "every 15th", "every! 1st of the month", "every month on the 15th", "every 2 months on the 1st". */
+const MONTH_DAY =
+  /\bevery(!)?\s+(?:(?:(other)\s+|(\d{1,3})\s+)?months?\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)|(\d{1,2})(?:st|nd|rd|th)(?:\s+of\s+(?:the|each|every)\s+month)?)\b/i;
+
+/** A monthly series on one day of the month, or null when the words are not one (or the day is not 1–31). */
+function readMonthDay(match: RegExpExecArray): Recurrence | null {
+  const [text, bang, other, count, onDay, shortDay] = match;
+  const monthDay = Number(onDay ?? shortDay);
+  if (!(monthDay >= 1 && monthDay <= 31)) return null;
+  const interval = other ? 2 : count ? Number(count) : 1;
+  const repeatFrom = bang ? "completion" : "schedule";
+  return { pattern: "monthly", interval, weekdays: null, monthDay, repeatFrom, text };
+}
 
 function weekdayNumber(word: string): number {
   const w = word.toLowerCase();
@@ -55,15 +86,16 @@ function weekdayNumber(word: string): number {
 }
 
 function readRecurrence(match: RegExpExecArray): Recurrence {
-  const [text, other, count, unit, adverb] = match;
+  const [text, bang, other, count, unit, adverb] = match;
   const interval = other ? 2 : count ? Number(count) : 1;
+  const base = { monthDay: null, repeatFrom: bang ? "completion" : "schedule", text } as const;
   if (adverb)
-    return { pattern: adverb.toLowerCase() as RecurrencePattern, interval: 1, weekdays: null, text };
+    return { ...base, pattern: adverb.toLowerCase() as RecurrencePattern, interval: 1, weekdays: null };
   const word = (unit ?? "").toLowerCase();
-  if (UNITS[word]) return { pattern: UNITS[word], interval, weekdays: null, text };
-  if (word === "weekday") return { pattern: "weekly", interval, weekdays: [1, 2, 3, 4, 5], text };
+  if (UNITS[word]) return { ...base, pattern: UNITS[word], interval, weekdays: null };
+  if (word === "weekday") return { ...base, pattern: "weekly", interval, weekdays: [1, 2, 3, 4, 5] };
   const days = [...new Set(word.split(/\s*(?:,|and)\s*/).map((d) => weekdayNumber(d.replace(/s$/, ""))))];
-  return { pattern: "weekly", interval, weekdays: days.sort(), text };
+  return { ...base, pattern: "weekly", interval, weekdays: days.sort() };
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -87,12 +119,28 @@ function firstWeekday(today: string, weekdays: number[], time: string, timeZone:
   return fromZonedInput(`${addDays(today, 7)}T${time}`, timeZone) ?? now.toISOString();
 }
 
+/** The first day on or after `today` that is day `monthDay` of its month and whose time is still ahead. */
+function firstMonthDay(today: string, monthDay: number, time: string, timeZone: string, now: Date): string {
+  const [y, m] = today.split("-").map(Number) as [number, number];
+  // Months without that day (the 31st in April) are skipped, as the series itself skips them.
+  for (let i = 0; i < 14; i++) {
+    const first = new Date(Date.UTC(y, m - 1 + i, 1));
+    const day = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), monthDay));
+    if (day.getUTCMonth() !== first.getUTCMonth()) continue;
+    const at = fromZonedInput(`${day.toISOString().slice(0, 10)}T${time}`, timeZone);
+    if (at && new Date(at) > now) return at;
+  }
+  return now.toISOString();
+}
+
 /**
  * Reads a quick-add line such as `Pay rent tomorrow 9am p1 #home` or `Water plants every Monday
  * at 8`: `p1`…`p4` is a priority (p1 the highest, as in Todoist), `#word` a tag, `every …` (or
- * daily/weekly/monthly/yearly) a recurrence, and the date and time phrase (chrono-node, read in
- * `timeZone`, never in the past) the due date, or with a recurrence its first occurrence (09:00 when
- * no time is given). A date without a time is all day. Whatever is left is the title.
+ * daily/weekly/monthly/yearly) a recurrence (`every 15th` / `every month on the 15th`: monthly on
+ * that day; `every! …`: repeated from completion, Todoist's syntax), and the date and time phrase
+ * (chrono-node, read in `timeZone`, never in the past) the due date, or with a recurrence its first occurrence (09:00 when
+ * no time is given). A date without a time is all day; no date at all is `defaultDay`, all day,
+ * when given. Whatever is left is the title.
  */
 export function parseQuickAdd(text: string, parser: DateParser, context: QuickAddContext): QuickAddResult {
   const { now, timeZone, ignore = new Set() } = context;
@@ -124,8 +172,13 @@ export function parseQuickAdd(text: string, parser: DateParser, context: QuickAd
   }
 
   let recurrence: Recurrence | null = null;
-  const r = ignore.has("recurrence") ? null : RECURRENCE.exec(rest);
-  if (r) {
+  const byDay = ignore.has("recurrence") ? null : MONTH_DAY.exec(rest);
+  const monthly = byDay ? readMonthDay(byDay) : null;
+  const r = ignore.has("recurrence") || monthly ? null : RECURRENCE.exec(rest);
+  if (byDay && monthly) {
+    recurrence = monthly;
+    cut({ index: byDay.index, text: byDay[0] });
+  } else if (r) {
     recurrence = readRecurrence(r);
     cut({ index: r.index, text: r[0] });
   }
@@ -143,7 +196,10 @@ export function parseQuickAdd(text: string, parser: DateParser, context: QuickAd
     const instant = timed ? fromZonedInput(`${date}T${time}`, timeZone) : allDayInstant(date, timeZone);
     if (instant) due = { instant, allDay: !timed, text: found.text };
     cut({ index: found.index, text: found.text });
-    if (recurrence?.weekdays && due) {
+    if (recurrence?.monthDay && due) {
+      const at = timed ? time : "09:00";
+      due = { ...due, allDay: false, instant: firstMonthDay(today, recurrence.monthDay, at, timeZone, now) };
+    } else if (recurrence?.weekdays && due) {
       due = {
         ...due,
         allDay: false,
@@ -152,12 +208,19 @@ export function parseQuickAdd(text: string, parser: DateParser, context: QuickAd
     } else if (recurrence && due?.allDay) {
       due = { ...due, allDay: false, instant: fromZonedInput(`${date}T09:00`, timeZone) ?? due.instant };
     }
+  } else if (recurrence?.monthDay) {
+    due = {
+      instant: firstMonthDay(today, recurrence.monthDay, "09:00", timeZone, now),
+      allDay: false,
+      text: "",
+    };
   } else if (recurrence) {
     const start = recurrence.weekdays
       ? firstWeekday(today, recurrence.weekdays, "09:00", timeZone, now)
       : firstWeekday(today, [1, 2, 3, 4, 5, 6, 7], "09:00", timeZone, now);
     due = { instant: start, allDay: false, text: "" };
   }
+  if (!due && context.defaultDay && !ignore.has("due")) due = allDayDue(context.defaultDay, timeZone);
 
   return { title: rest.replace(/\s+/g, " ").trim(), due, priority, tags, recurrence };
 }

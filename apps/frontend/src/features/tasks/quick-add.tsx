@@ -4,10 +4,11 @@ import { type FormEvent, useMemo, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { useSession } from "@/lib/session";
 import { useSchemaForm } from "@/lib/use-schema-form";
+import { useTags } from "../tags/use-tags";
 import { QuickAddChips } from "./quick-add-chips";
-import { type ChipKind, parseQuickAdd } from "./quick-add-parse";
+import { allDayDue, type ChipKind, parseQuickAdd } from "./quick-add-parse";
 import { useDateParser, useQuickAddSave } from "./use-quick-add";
-import { usePriorities, useTags } from "./use-tasks";
+import { usePriorities } from "./use-tasks";
 
 const HINT = "Try “Pay rent tomorrow 9am p1 #home” or “Water plants every Monday at 8”.";
 
@@ -15,7 +16,7 @@ const HINT = "Try “Pay rent tomorrow 9am p1 #home” or “Water plants every 
  * One line, Enter to add. Dates, `p1`–`p4`, `#tags` and `every …` are understood as you type and
  * shown as chips; removing a chip leaves its words in the title.
  */
-export function QuickAdd({ disabled }: { disabled: boolean }) {
+export function QuickAdd({ disabled, defaultDay }: { disabled: boolean; defaultDay?: string | undefined }) {
   const { timeZone } = useSession();
   const [text, setText] = useState("");
   const [ignore, setIgnore] = useState<ReadonlySet<ChipKind>>(new Set());
@@ -28,16 +29,18 @@ export function QuickAdd({ disabled }: { disabled: boolean }) {
   const parsed = useMemo(
     () =>
       parser && text.trim()
-        ? parseQuickAdd(text, parser, { now: new Date(), timeZone, priorities, tags, ignore })
+        ? parseQuickAdd(text, parser, { now: new Date(), timeZone, priorities, tags, ignore, defaultDay })
         : null,
-    [parser, text, timeZone, priorities, tags, ignore],
+    [parser, text, timeZone, priorities, tags, ignore, defaultDay],
   );
   const fieldError = form.errors.title ?? form.errors.template_title;
   const error = fieldError ? `Title ${fieldError}` : form.errors[""];
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    const result = parsed ?? { title: text, due: null, priority: null, tags: [], recurrence: null };
+    // Before the date parser has loaded: the line is the title, due on the default day.
+    const due = defaultDay && !ignore.has("due") ? allDayDue(defaultDay, timeZone) : null;
+    const result = parsed ?? { title: text, due, priority: null, tags: [], recurrence: null };
     const saved = await save(form, result);
     if (!saved) return;
     setText("");

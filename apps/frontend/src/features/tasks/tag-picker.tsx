@@ -8,7 +8,7 @@ import { FieldError } from "@/components/field";
 import { paletteColor } from "@/lib/color";
 import { useSession } from "@/lib/session";
 import { useSchemaForm } from "@/lib/use-schema-form";
-import { addTagToCache } from "./use-tasks";
+import { addTagToCache } from "../tags/use-tags";
 
 interface TagPickerProps {
   id: string;

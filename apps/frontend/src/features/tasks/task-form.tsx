@@ -3,15 +3,16 @@
 import type { Task } from "@todo/contracts";
 import { type FormEvent, useId, useState } from "react";
 import { Field, FormError } from "@/components/field";
-import { TaskHistory } from "@/components/task-history";
 import { ApiError, describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { allDayInstant, fromZonedInput, isAllDay, toZonedInput } from "@/lib/time-zone";
 import { useSchemaForm } from "@/lib/use-schema-form";
+import { TaskHistory } from "../activity/task-history";
+import { useTags } from "../tags/use-tags";
 import { DueField, type DueValue } from "./due-field";
 import { ReminderPicker } from "./reminder-picker";
 import { TagPicker } from "./tag-picker";
-import { usePriorities, useSaveTask, useTags } from "./use-tasks";
+import { usePriorities, useSaveTask } from "./use-tasks";
 
 const FIELDS = [
   "title",

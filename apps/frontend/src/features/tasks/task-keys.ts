@@ -13,5 +13,4 @@ export const taskKeys = {
   count: (query: TaskQuery) => [...taskKeys.counts(), query] as const,
 };
 
-export const tagKeys = { all: ["tags"] as const };
 export const priorityKeys = { all: ["priorities"] as const };

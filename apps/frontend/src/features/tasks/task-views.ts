@@ -11,6 +11,8 @@ export const VIEWS = [
   { id: "completed", label: "Completed", heading: "Completed" },
 ] as const;
 export type View = (typeof VIEWS)[number]["id"];
+/** The view the app opens on (no `?view=`): Today, as in Todoist and TickTick. */
+export const DEFAULT_VIEW: View = "today";
 export const UPCOMING_DAYS = 7;
 
 /** The view and its filters, as the URL holds them. */
@@ -34,7 +36,7 @@ export function readViewState(params: URLSearchParams): ViewState {
   const id = (name: string) => (/^\d+$/.test(params.get(name) ?? "") ? (params.get(name) as string) : "");
   const sorted = isSort(sort) ? sort : initialFilters.sort;
   return {
-    view: isView(view) ? view : "all",
+    view: isView(view) ? view : DEFAULT_VIEW,
     filters: {
       status: status === "pending" || status === "completed" ? status : "",
       priorityId: id("priority"),
@@ -54,7 +56,7 @@ export function readViewState(params: URLSearchParams): ViewState {
 /** The query string for a view state; defaults are left out, so links stay short. */
 export function writeViewState({ view, filters }: ViewState): string {
   const params = new URLSearchParams();
-  if (view !== "all") params.set("view", view);
+  if (view !== DEFAULT_VIEW) params.set("view", view);
   if (filters.search) params.set("q", filters.search);
   if (filters.priorityId) params.set("priority", filters.priorityId);
   if (filters.tagId) params.set("tag", filters.tagId);

@@ -6,9 +6,11 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { paletteColor } from "@/lib/color";
 import { useSession } from "@/lib/session";
 import type { useSchemaForm } from "@/lib/use-schema-form";
+import { recurringKeys } from "../recurring/recurring-keys";
+import { addTagToCache, useTags } from "../tags/use-tags";
 import type { DateParser, QuickAddResult } from "./quick-add-parse";
 import { taskKeys } from "./task-keys";
-import { addTagToCache, useSaveTask, useTags } from "./use-tasks";
+import { useSaveTask } from "./use-tasks";
 
 let loading: Promise<DateParser> | null = null;
 
@@ -52,7 +54,7 @@ type Form = ReturnType<typeof useSchemaForm>;
 
 /**
  * Saves what quick add understood: a recurring template for `every …` (its first occurrence in the
- * user's zone), else a task, creating the `#tags` it does not know yet.
+ * user's zone, which for "every 15th" fixes the day of the month; `every!` repeats from completion), else a task, creating the `#tags` it does not know yet.
  */
 export function useQuickAddSave() {
   const { api, timeZone } = useSession();
@@ -66,12 +68,13 @@ export function useQuickAddSave() {
   ): Promise<{ title: string; recurring: boolean } | undefined> => {
     const priority = r.priority ? { priority_id: r.priority.priority.id } : {};
     if (r.recurrence && r.due) {
-      const { pattern, interval, weekdays } = r.recurrence;
+      const { pattern, interval, weekdays, repeatFrom } = r.recurrence;
       const body = {
         template_title: r.title,
         recurrence_pattern: pattern,
         interval,
         weekdays,
+        repeat_from: repeatFrom,
         next_occurrence: r.due.instant,
         timezone: timeZone,
         ...priority,
@@ -82,6 +85,7 @@ export function useQuickAddSave() {
         (b) => api.recurring.create(b),
       );
       if (!template) return undefined;
+      void client.invalidateQueries({ queryKey: recurringKeys.all });
       await client.invalidateQueries({ queryKey: taskKeys.all });
       return { title: template.template_title, recurring: true };
     }

@@ -6,9 +6,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useAnnounce } from "@/lib/announcer";
 import { describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
+import { noteOwnChange } from "../live/use-live-sync";
+import { tagKeys } from "../tags/tag-keys";
 import { removeTaskFromPages, type TaskPages } from "./task-cache";
 import { taskKeys } from "./task-keys";
-import { noteOwnChange } from "./use-live-invalidation";
 import { useSetComplete } from "./use-tasks";
 
 /** How long the Undo toast stays, and so how long a delete waits before it is sent. */
@@ -109,6 +110,7 @@ export function useTaskActions() {
       } finally {
         unhide(task.id);
         void client.invalidateQueries({ queryKey: taskKeys.all });
+        void client.invalidateQueries({ queryKey: tagKeys.all });
       }
     }, UNDO_MS);
     pending.current.set(task.id, timer);

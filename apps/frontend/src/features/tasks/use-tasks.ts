@@ -8,12 +8,13 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
-import type { CreateTaskBody, Tag, Task, UpdateTaskBody } from "@todo/contracts";
+import type { CreateTaskBody, Task, UpdateTaskBody } from "@todo/contracts";
 import { publicApi, type TaskQuery, type UserApi } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
+import { noteOwnChange } from "../live/use-live-sync";
+import { tagKeys } from "../tags/tag-keys";
 import { patchTaskInPages, removeTaskFromPages, type TaskPages } from "./task-cache";
-import { priorityKeys, tagKeys, taskKeys } from "./task-keys";
-import { noteOwnChange } from "./use-live-invalidation";
+import { priorityKeys, taskKeys } from "./task-keys";
 
 export const PAGE_SIZE = 20;
 
@@ -53,16 +54,13 @@ export function usePriorities() {
   });
 }
 
-export function useTags() {
-  const { api } = useSession();
-  return useQuery({ queryKey: tagKeys.all, queryFn: () => api.tags.list() });
-}
-
-/** Adds a tag the user just created to the cached list, sorted as the API sorts it. */
-export function addTagToCache(client: QueryClient, tag: Tag): void {
-  client.setQueryData<Tag[]>(tagKeys.all, (tags = []) =>
-    [...tags.filter((t) => t.id !== tag.id), tag].sort((a, b) => a.name.localeCompare(b.name)),
-  );
+/**
+ * After a task change: every task query, and the tags (their task counts). The promise is the
+ * task queries' only: a mutation awaiting it shows the new list without waiting for the tags.
+ */
+function invalidateTasksAndTags(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: tagKeys.all });
+  return client.invalidateQueries({ queryKey: taskKeys.all });
 }
 
 type Snapshot = [readonly unknown[], TaskPages | undefined][];
@@ -101,7 +99,7 @@ function useOptimisticTaskMutation<V extends { task: Task }, R>(
       return optimistic(client, (data) => change(data, vars));
     },
     onError: (_error, _vars, snapshot) => rollback(client, snapshot),
-    onSettled: () => client.invalidateQueries({ queryKey: taskKeys.all }),
+    onSettled: () => invalidateTasksAndTags(client),
   });
 }
 
@@ -134,7 +132,8 @@ export function useSaveTask() {
       client.setQueriesData<TaskPages>({ queryKey: taskKeys.lists() }, (data) =>
         patchTaskInPages(data, saved.id, saved),
       );
-      return client.invalidateQueries({ queryKey: taskKeys.all });
+      // Not awaited: the form (or quick add) is done once the API has answered; the list follows.
+      void invalidateTasksAndTags(client);
     },
   });
 }

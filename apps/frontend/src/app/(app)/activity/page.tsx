@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { ActivityView } from "@/components/activity-view";
+import { ActivityView } from "@/features/activity/activity-view";
 
 export const metadata: Metadata = { title: "Activity · Todo" };
 

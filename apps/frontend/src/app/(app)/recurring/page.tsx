@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { RecurringView } from "@/components/recurring-view";
+import { RecurringView } from "@/features/recurring/recurring-view";
 
 export const metadata: Metadata = { title: "Recurring tasks · Todo" };
 

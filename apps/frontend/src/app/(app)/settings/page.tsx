@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { SettingsView } from "@/components/settings-view";
+import { SettingsView } from "@/features/settings/settings-view";
 
 export const metadata: Metadata = { title: "Settings · Todo" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { TagManager } from "@/components/tag-manager";
+import { TagManager } from "@/features/tags/tag-manager";
 
 export const metadata: Metadata = { title: "Tags · Todo" };
 

@@ -1,31 +1,11 @@
 "use client";
 
-import { type ReactNode, useEffect, useRef } from "react";
+import type { ReactNode } from "react";
+import { FormError } from "@/components/field";
 import { type ActivityEntry, type ActivityNames, describeActivity, describeActor } from "@/lib/activity";
-import type { useActivityPages } from "@/lib/activity-pages";
-import { useLiveEvents } from "@/lib/live-events";
+import { describeError } from "@/lib/api-client";
 import { formatDateTime, relativeTime } from "@/lib/time-zone";
-import { FormError } from "./field";
-
-/** The audit row lands a moment after the task event: refetch at once, then once more after this. */
-export const ACTIVITY_SETTLE_MS = 1_000;
-
-/**
- * Calls `refresh` when the live stream says a task changed (`taskId`: only that task's events)
- * or asks for a resync, and once more ACTIVITY_SETTLE_MS later, since the audit service may
- * write the row after the event has reached the browser.
- */
-export function useActivityRefresh(refresh: () => void, taskId?: number): void {
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  useLiveEvents((event) => {
-    if (event.type === "notification.created" || event.type === "task.due.approaching") return;
-    if (event.type !== "resync" && taskId !== undefined && event.task.id !== taskId) return;
-    refresh();
-    clearTimeout(timer.current);
-    timer.current = setTimeout(refresh, ACTIVITY_SETTLE_MS);
-  });
-}
+import type { ActivityPages } from "./use-activity-pages";
 
 interface ActivityListProps {
   entries: ActivityEntry[];
@@ -73,7 +53,7 @@ export function ActivityList({ entries, names, showTask = false, label }: Activi
 }
 
 interface ActivityFeedProps extends Omit<ActivityListProps, "entries"> {
-  pages: ReturnType<typeof useActivityPages>;
+  pages: ActivityPages;
   /** What the feed is, lower case: "the history", "the activity". */
   what: string;
   empty: ReactNode;
@@ -82,33 +62,33 @@ interface ActivityFeedProps extends Omit<ActivityListProps, "entries"> {
 
 /** A paged activity list with its loading, error (with a retry), empty and "Load more" states. */
 export function ActivityFeed({ pages, what, empty, emptyClassName = "muted", ...list }: ActivityFeedProps) {
-  const { state, loadingMore, moreError, loadMore, refresh } = pages;
-  if (state.status === "loading") return <p className="muted">Loading {what}…</p>;
-  if (state.status === "error") {
+  const { query, items } = pages;
+  if (query.isPending) return <p className="muted">Loading {what}…</p>;
+  if (query.isError && !query.isFetchNextPageError) {
     return (
       <div className="stack">
-        <FormError message={`Could not load ${what}: ${state.message}`} />
-        <button type="button" className="button" onClick={refresh}>
+        <FormError message={`Could not load ${what}: ${describeError(query.error)}`} />
+        <button type="button" className="button" onClick={() => void query.refetch()}>
           Try again
         </button>
       </div>
     );
   }
-  if (state.items.length === 0) return <p className={emptyClassName}>{empty}</p>;
+  if (items.length === 0) return <p className={emptyClassName}>{empty}</p>;
   return (
     <>
-      <ActivityList entries={state.items} {...list} />
-      {state.nextCursor !== null ? (
+      <ActivityList entries={items} {...list} />
+      {query.hasNextPage ? (
         <button
           type="button"
           className="button load-more"
-          onClick={() => void loadMore()}
-          disabled={loadingMore}
+          onClick={() => void query.fetchNextPage()}
+          disabled={query.isFetchingNextPage}
         >
-          {loadingMore ? "Loading…" : "Load more"}
+          {query.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       ) : null}
-      <FormError message={moreError} />
+      <FormError message={query.isFetchNextPageError ? describeError(query.error) : undefined} />
     </>
   );
 }

@@ -1,50 +1,41 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
+import { Field, FormError } from "@/components/field";
 import { useAnnounce } from "@/lib/announcer";
 import { authApi } from "@/lib/api-client";
-import { loadContracts, preloadContracts } from "@/lib/contracts";
-import { apiErrors, type FieldErrors, zodErrors } from "@/lib/form-errors";
-import { Field, FormError } from "./field";
+import { preloadContracts } from "@/lib/contracts";
+import { useSchemaForm } from "@/lib/use-schema-form";
 
 const FIELDS = ["currentPassword", "newPassword"] as const;
 
 /** Settings › Password: change it; the account's other sessions are signed out unless kept. */
 export function ChangePasswordSection() {
   const announce = useAnnounce();
+  const form = useSchemaForm(FIELDS);
+  const { errors, saving } = form;
   const [currentPassword, setCurrentPassword] = useState("");
   const [newPassword, setNewPassword] = useState("");
   const [keepOthers, setKeepOthers] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [saving, setSaving] = useState(false);
   const [done, setDone] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const { ChangePasswordBody } = await loadContracts();
-    const parsed = ChangePasswordBody.safeParse({
-      currentPassword,
-      newPassword,
-      revokeOtherSessions: !keepOthers,
-    });
-    if (!parsed.success) {
-      setErrors(zodErrors(parsed.error, FIELDS));
-      return;
-    }
-    setSaving(true);
-    setErrors({});
     setDone(false);
-    try {
-      await authApi.changePassword(parsed.data);
-      setCurrentPassword("");
-      setNewPassword("");
-      setDone(true);
-      announce(keepOthers ? "Password changed" : "Password changed; your other sessions are signed out");
-    } catch (e) {
-      setErrors(apiErrors(e, FIELDS));
-    } finally {
-      setSaving(false);
-    }
+    const body = { currentPassword, newPassword, revokeOtherSessions: !keepOthers };
+    const changed = await form.submit(
+      (c) => c.ChangePasswordBody,
+      body,
+      async (parsed) => {
+        await authApi.changePassword(parsed);
+        return true;
+      },
+    );
+    if (!changed) return;
+    setCurrentPassword("");
+    setNewPassword("");
+    setDone(true);
+    announce(keepOthers ? "Password changed" : "Password changed; your other sessions are signed out");
   }
 
   return (

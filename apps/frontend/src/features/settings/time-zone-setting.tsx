@@ -1,11 +1,14 @@
 "use client";
 
 import { type FormEvent, useId, useMemo, useState } from "react";
+import { Field } from "@/components/field";
 import { useAnnounce } from "@/lib/announcer";
-import { authApi, describeError } from "@/lib/api-client";
+import { authApi } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { browserTimeZone, listTimeZones } from "@/lib/time-zone";
-import { Field } from "./field";
+import { useSchemaForm } from "@/lib/use-schema-form";
+
+const FIELDS = ["timezone"] as const;
 
 /**
  * The user's time zone, kept on the server: the web app and notification texts (in the app, by
@@ -18,22 +21,22 @@ export function TimeZoneSetting() {
   const uid = useId();
   const zones = useMemo(() => listTimeZones(timeZone), [timeZone]);
   const [zone, setZone] = useState(timeZone);
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const form = useSchemaForm(FIELDS);
+  const error = form.errors.timezone ?? form.errors[""];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await authApi.updateUser({ timezone: zone });
-      setTimeZone(zone);
-      announce(`Time zone saved: ${zone}`);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    const saved = await form.submit(
+      (c) => c.UpdateUserBody,
+      { timezone: zone },
+      async () => {
+        await authApi.updateUser({ timezone: zone });
+        return zone;
+      },
+    );
+    if (!saved) return;
+    setTimeZone(saved);
+    announce(`Time zone saved: ${saved}`);
   }
 
   return (
@@ -58,7 +61,7 @@ export function TimeZoneSetting() {
           )}
         </Field>
         <div className="form-actions">
-          <button type="submit" className="button" disabled={busy || zone === user.timezone}>
+          <button type="submit" className="button" disabled={form.saving || zone === user.timezone}>
             Save time zone
           </button>
         </div>

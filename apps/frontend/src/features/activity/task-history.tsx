@@ -1,9 +1,10 @@
 "use client";
 
 import type { ActivityNames } from "@/lib/activity";
-import { useActivityPages } from "@/lib/activity-pages";
 import { useSession } from "@/lib/session";
-import { ActivityFeed, useActivityRefresh } from "./activity-list";
+import { activityKeys } from "./activity-keys";
+import { ActivityFeed } from "./activity-list";
+import { useActivityPages } from "./use-activity-pages";
 
 interface TaskHistoryProps {
   taskId: number;
@@ -16,8 +17,7 @@ export function TaskHistory({ taskId, priorities, tags }: TaskHistoryProps) {
   const { api, timeZone } = useSession();
   const load = (cursor: string | undefined, limit: number, signal: AbortSignal) =>
     api.activity.forTask(taskId, { cursor, limit }, signal);
-  const pages = useActivityPages(load, `${api.userId}/${taskId}`);
-  useActivityRefresh(pages.refresh, taskId);
+  const pages = useActivityPages(activityKeys.task(taskId), load);
   const names: ActivityNames = { timeZone, priorities, tags };
   const headingId = `task-history-${taskId}`;
 
