@@ -35,6 +35,30 @@ export const runtimeExternals = [
 export const embeddedOnlyExternals = ["@electric-sql/pglite", "kysely-pglite-dialect"];
 
 /**
+ * Node's built-in modules, where the bundled code imports them with `import` statements, are
+ * loaded with require() instead. An ES import of a built-in makes node build its ES module facade,
+ * which reads every export once, getters included: on Node 24 `node:http`'s WebSocket,
+ * CloseEvent and MessageEvent getters then load node's own copy of undici (~30 ms of the
+ * backend's start-up CPU in a --cpu-prof, for a WebSocket nothing uses). Through require() each
+ * export is read where the code uses it, as CommonJS dependencies already do.
+ * @type {import("esbuild").Plugin}
+ */
+const builtinsThroughRequire = {
+  name: "builtins-through-require",
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === "import-statement" && isBuiltin(args.path)
+        ? { path: args.path, namespace: "builtin-require" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "builtin-require" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * @param {{ entryPoints: Record<string, string>, outdir: string, outExtension?: string, logLevel?: import("esbuild").LogLevel }} options
  */
 export async function bundleService({ entryPoints, outdir, outExtension = ".js", logLevel = "warning" }) {
@@ -63,6 +87,7 @@ export async function bundleService({ entryPoints, outdir, outExtension = ".js",
     legalComments: "linked",
     logLevel,
     external: runtimeExternals,
+    plugins: [builtinsThroughRequire],
     metafile: true,
     // CommonJS dependencies call require() for node's built-ins and for the externals above.
     banner: {

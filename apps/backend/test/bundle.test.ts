@@ -36,6 +36,10 @@ test("the bundled backend migrates, starts, serves the API and stops cleanly", {
   // comment, makes the whole string UTF-16: twice the memory).
   const source = await readFile(join(outdir, "main.mjs"), "latin1");
   assert.equal(source.search(/[\u0080-\u00ff]/), -1, "the bundle is not ASCII");
+  // Built-ins come through require(), not ES imports (whose facade reads every export: node:http's
+  // WebSocket getter loads node's own undici at start); the banner's node:module is the one import.
+  const builtinImports = [...source.matchAll(/\bfrom\s*"((?:node:)?[a-z_/]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(builtinImports, ["node:module"]);
   // The images' --compile-cache step: main stops at its configuration check, and a Node that has
   // a compile cache (>= 22.1, the images' 24) writes one.
   const cached = writeCompileCache(outdir, "main.mjs");

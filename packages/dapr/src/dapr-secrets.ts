@@ -1,4 +1,5 @@
 import { ConfigError } from "@todo/server";
+import { type SidecarAnswer, sidecarRequest } from "./sidecar-http.ts";
 
 export interface SecretStoreSettings {
   /** The sidecar's HTTP port (DAPR_HTTP_PORT). */
@@ -44,8 +45,8 @@ async function waitForSidecar(base: string, waitMs: number): Promise<void> {
   let last = "no answer";
   for (;;) {
     try {
-      const response = await fetch(`${base}/v1.0/healthz/outbound`, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
+      const response = await sidecarRequest(`${base}/v1.0/healthz/outbound`, { timeoutMs: 2_000 });
+      await response.discard();
       if (response.status === 204 || response.status === 200) return;
       last = `status ${response.status}`;
     } catch (error) {
@@ -73,9 +74,9 @@ export async function readDaprSecrets(
   await waitForSidecar(base, settings.waitMs ?? 60_000);
   const where = `secret store ${settings.storeName}, secret ${settings.secretName}`;
   const url = `${base}/v1.0/secrets/${encodeURIComponent(settings.storeName)}/${encodeURIComponent(settings.secretName)}`;
-  let response: Response;
+  let response: SidecarAnswer;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    response = await sidecarRequest(url, { timeoutMs: 10_000 });
   } catch (error) {
     throw new ConfigError(`${where}: the sidecar did not answer (${(error as Error).message})`);
   }

@@ -1,4 +1,5 @@
 import { type EventTransport, type OutboundEvent, TransportError } from "@todo/events";
+import { type SidecarAnswer, sidecarRequest } from "./sidecar-http.ts";
 
 export interface DaprTransportOptions {
   /** The sidecar's HTTP port (DAPR_HTTP_PORT). */
@@ -19,13 +20,13 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
     name: "dapr",
     async publish({ topic, partitionKey, event }: OutboundEvent) {
       const url = `${base}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`;
-      let response: Response;
+      let response: SidecarAnswer;
       try {
-        response = await fetch(url, {
+        response = await sidecarRequest(url, {
           method: "POST",
           headers: { "content-type": "application/cloudevents+json" },
           body: JSON.stringify(event),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+          timeoutMs: options.timeoutMs ?? 5_000,
         });
       } catch (error) {
         throw new TransportError(`dapr sidecar unreachable: ${(error as Error).message}`, { cause: error });
@@ -34,7 +35,7 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
         const detail = (await response.text().catch(() => "")).slice(0, 500);
         throw new TransportError(`dapr publish to ${topic} failed with ${response.status}: ${detail}`);
       }
-      await response.body?.cancel();
+      await response.discard();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { ReadinessCheck } from "@todo/server";
+import { sidecarRequest } from "./sidecar-http.ts";
 
 /** The sidecar's own health, reported without making the service unready: events can wait. */
 export function sidecarCheck(httpPort: number): ReadinessCheck {
@@ -7,11 +8,11 @@ export function sidecarCheck(httpPort: number): ReadinessCheck {
     critical: false,
     check: async () => {
       try {
-        const response = await fetch(`http://127.0.0.1:${httpPort}/v1.0/healthz/outbound`, {
-          signal: AbortSignal.timeout(1000),
+        const response = await sidecarRequest(`http://127.0.0.1:${httpPort}/v1.0/healthz/outbound`, {
+          timeoutMs: 1000,
         });
-        await response.body?.cancel();
-        return response.ok ? null : `sidecar answered ${response.status}`;
+        await response.discard();
+        return response.status >= 200 && response.status < 300 ? null : `sidecar answered ${response.status}`;
       } catch (error) {
         return `sidecar unreachable: ${(error as Error).message}`;
       }

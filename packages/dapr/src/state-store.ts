@@ -1,4 +1,5 @@
 import type { StateStore } from "@todo/events";
+import { type SidecarAnswer, type SidecarRequest, sidecarRequest } from "./sidecar-http.ts";
 
 export class StateStoreError extends Error {
   override name = "StateStoreError";
@@ -19,11 +20,15 @@ export interface DaprStateStoreOptions {
  */
 export function createDaprStateStore(options: DaprStateStoreOptions): StateStore {
   const base = `http://${options.host ?? "127.0.0.1"}:${options.httpPort}/v1.0/state/${encodeURIComponent(options.storeName)}`;
-  const timeout = () => AbortSignal.timeout(options.timeoutMs ?? 5_000);
+  const timeoutMs = options.timeoutMs ?? 5_000;
 
-  async function call(what: string, url: string, init: RequestInit): Promise<Response> {
+  async function call(
+    what: string,
+    url: string,
+    init: Omit<SidecarRequest, "timeoutMs">,
+  ): Promise<SidecarAnswer> {
     try {
-      return await fetch(url, { ...init, signal: timeout() });
+      return await sidecarRequest(url, { ...init, timeoutMs });
     } catch (error) {
       throw new StateStoreError(
         `dapr state ${what} failed: sidecar unreachable: ${(error as Error).message}`,
@@ -33,7 +38,7 @@ export function createDaprStateStore(options: DaprStateStoreOptions): StateStore
       );
     }
   }
-  async function failure(what: string, response: Response): Promise<StateStoreError> {
+  async function failure(what: string, response: SidecarAnswer): Promise<StateStoreError> {
     const detail = (await response.text().catch(() => "")).slice(0, 500);
     return new StateStoreError(`dapr state ${what} failed with ${response.status}: ${detail}`);
   }
@@ -43,7 +48,7 @@ export function createDaprStateStore(options: DaprStateStoreOptions): StateStore
     async get<T>(key: string): Promise<T | undefined> {
       const response = await call("get", `${base}/${encodeURIComponent(key)}`, { method: "GET" });
       if (response.status === 204 || response.status === 404) {
-        await response.body?.cancel();
+        await response.discard();
         return undefined;
       }
       if (response.status !== 200) throw await failure(`get ${key}`, response);
@@ -62,12 +67,12 @@ export function createDaprStateStore(options: DaprStateStoreOptions): StateStore
         body: JSON.stringify([item]),
       });
       if (response.status !== 204 && response.status !== 200) throw await failure(`save ${key}`, response);
-      await response.body?.cancel();
+      await response.discard();
     },
     async delete(key) {
       const response = await call("delete", `${base}/${encodeURIComponent(key)}`, { method: "DELETE" });
       if (response.status !== 204 && response.status !== 200) throw await failure(`delete ${key}`, response);
-      await response.body?.cancel();
+      await response.discard();
     },
   };
 }

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
 import type { FieldError } from "@todo/contracts";
 import type { Database } from "@todo/db";
-import { dictionary } from "@zxcvbn-ts/language-common";
 import { type Kysely, sql } from "kysely";
 
-/** zxcvbn-ts's list of ~49,000 passwords seen most often in breaches, lower-cased. */
-const COMMON_PASSWORDS = new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase()));
+let commonPasswords: Promise<Set<string>> | undefined;
+/**
+ * zxcvbn-ts's list of ~49,000 passwords seen most often in breaches, lower-cased: loaded with the
+ * first new password, not at start-up (its module and the set: ~10 ms of CPU and a few MB).
+ */
+async function isCommonPassword(candidate: string): Promise<boolean> {
+  commonPasswords ??= import("@zxcvbn-ts/language-common").then(
+    ({ dictionary }) => new Set((dictionary["passwords-common"] as string[]).map((p) => p.toLowerCase())),
+  );
+  return (await commonPasswords).has(candidate);
+}
 
 /** Better Auth endpoints and the body field through which each sets a new password. */
 const NEW_PASSWORD_FIELD: Record<string, string> = {
@@ -38,7 +46,7 @@ export interface CheckedAuthBody {
  * - Account deletion needs the current password in its body (re-authentication, ASVS 3.7.1).
  * `path` is the endpoint below /api/auth. Errors name the field.
  */
-export function checkAuthBody(path: string, input: unknown): CheckedAuthBody {
+export async function checkAuthBody(path: string, input: unknown): Promise<CheckedAuthBody> {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return { body: {}, errors: [] };
   const body: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   const errors: FieldError[] = [];
@@ -50,7 +58,7 @@ export function checkAuthBody(path: string, input: unknown): CheckedAuthBody {
   }
   const newPassword = NEW_PASSWORD_FIELD[path];
   const candidate = newPassword ? body[newPassword] : undefined;
-  if (typeof candidate === "string" && COMMON_PASSWORDS.has(candidate.trim().toLowerCase())) {
+  if (typeof candidate === "string" && (await isCommonPassword(candidate.trim().toLowerCase()))) {
     errors.push({ field: newPassword!, message: "is one of the most common passwords; choose another" });
   }
   if (path === "/change-password" && body.revokeOtherSessions === undefined) body.revokeOtherSessions = true;

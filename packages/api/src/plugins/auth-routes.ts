@@ -151,7 +151,7 @@ async function forwardToAuth(
   let body = request.body;
   if (request.method === "POST") {
     // Also without a body: a bodiless delete-user must not skip the password it needs.
-    const checked = checkAuthBody(path, request.body ?? {});
+    const checked = await checkAuthBody(path, request.body ?? {});
     if (checked.errors.length > 0) {
       return sendProblem(request, reply, "validation_failed", "invalid body", checked.errors);
     }
