@@ -159,12 +159,13 @@ CONF
 }
 
 # node_import <image>...: from the container tier's podman storage (images.sh) into containerd's
-# k8s.io namespace (what the kubelet sees), streamed: no archive on disk.
+# k8s.io namespace (what the kubelet sees), streamed: no archive on disk; the content store keeps
+# the layers gzip-compressed beside their unpacked snapshots.
 node_import() {
   (
     source "$REPO_ROOT/infrastructure/containers/lib.sh"
     podman save --quiet --multi-image-archive --format docker-archive "$@" |
-      ctr --address "$NODE_DIR/containerd/containerd.sock" -n k8s.io images import - >/dev/null
+      ctr --address "$NODE_DIR/containerd/containerd.sock" -n k8s.io images import --compress-blobs - >/dev/null
   )
 }
 
@@ -232,7 +233,8 @@ node_up() {
 }
 
 # node_down: SIGTERM to everything (newest first), 20 s of grace, SIGKILL (stop_pids of
-# scripts/tier-checks.sh); then the pods' containers, mounts, cgroups and the namespace.
+# scripts/tier-checks.sh); then the pods' containers, mounts, cgroups, the namespace, and the
+# images' and volumes' data (the logs stay).
 node_down() {
   local pid m h
   stop_pids "${NODE_PIDS[@]}"
@@ -255,4 +257,6 @@ node_down() {
     fi
   done
   ip netns del "$NETNS" 2>/dev/null || true
+  # The images' layers and the pods' volumes (GBs on a shared disk); the logs stay.
+  rm -rf "$NODE_DIR/containerd" "$NODE_DIR/kubelet" "$NODE_DIR/etcd"
 }

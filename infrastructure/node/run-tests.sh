@@ -46,7 +46,7 @@ node_import "${images[@]}"
 step "images imported" "$t"
 check "the kubelet registered its node, Ready, on containerd" \
   expect_eq "$(k get node "$(node_name)" -o jsonpath='{.status.nodeInfo.containerRuntimeVersion}')" \
-  "containerd://$(containerd --version | awk '{print $3}')"
+  "containerd://$(containerd --version | awk '{sub(/[~+].*/, "", $3); print $3}')"
 
 t=$SECONDS
 sed -e "s/@COREDNS_VERSION@/$COREDNS_VERSION/" -e "s/@CLUSTER_DNS@/$CLUSTER_DNS/" "$NODE_SRC/manifests/coredns.yaml" |
