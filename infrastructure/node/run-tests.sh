@@ -3,14 +3,15 @@
 #
 # In its own network namespace ($NETNS; nothing listens in the machine's): etcd and the control
 # plane of the cluster tier, containerd (Debian) with runc and the bridge CNI plugin, the kubelet
-# and kube-proxy built from the same k8s.io/kubernetes module, CoreDNS. Images are imported into
-# containerd from archives (images.sh; no registry). Then, as docs/deploy-minikube.md does it:
+# and kube-proxy built from the same k8s.io/kubernetes module, CoreDNS. Images are streamed into
+# containerd from podman's storage (images.sh; no registry). Then, as docs/deploy-minikube.md does:
 # Dapr's control plane from Dapr's own Helm chart (images overridden), PostgreSQL, Redis and
 # Kafka in pods (manifests/backing.yaml), the Secrets, `helm install` of our chart with
 # values-minikube.yaml; checks every app pod runs its daprd (2/2), runs test/seed.test.ts inside
-# the namespace (sign-up and task through the backend's Service to the notification service
-# through Kafka, a signed webhook at a receiver pod, a recurring instance from the cron binding,
-# the notification pod killed), then `helm upgrade` and `helm rollback`.
+# the namespace (a task created and completed through the backend's Service reaches the
+# notification service through Kafka: in-app notification, signed webhooks at a receiver pod; a
+# recurring instance from the cron binding; the notification pod killed mid-burst), then
+# `helm upgrade` and `helm rollback`.
 #
 # Prints "node: N passed, N failed" and the time of each step; exits non-zero on any failure.
 # State and logs: $NODE_DIR (/tmp/node-tier); pods' logs in $NODE_DIR/pod-logs.
@@ -40,8 +41,10 @@ wait_until "the node" 120 k wait --for=condition=Ready node --all --timeout=5s
 wait_until "the default service account" 60 k get serviceaccount default -n default
 step "control plane and node" "$t"
 t=$SECONDS
-mapfile -t images < <("$NODE_SRC/images.sh" pause coredns dapr postgresql redis kafka backend \
+# Not `mapfile < <(...)`: a failing images.sh must stop the run.
+images=$("$NODE_SRC/images.sh" pause coredns dapr postgresql redis kafka backend \
   notification-service recurring-task-service audit-service frontend)
+mapfile -t images <<<"$images"
 node_import "${images[@]}"
 step "images imported" "$t"
 check "the kubelet registered its node, Ready, on containerd" \
