@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# build_kube <kubernetes version without v> <output dir>: builds kube-apiserver,
-# kube-controller-manager, kube-scheduler and kubectl from the k8s.io/kubernetes Go module.
+# build_kube <kubernetes version without v> <output dir> [command...]: builds the commands of
+# k8s.io/kubernetes/cmd/ given (by default kube-apiserver, kube-controller-manager, kube-scheduler
+# and kubectl) from the k8s.io/kubernetes Go module into <output dir>.
 # `go install k8s.io/kubernetes/cmd/...@v1.x` is refused because its go.mod has replace directives
 # (every k8s.io/* staging module => ./staging/src/...); a throwaway wrapper module requires
 # k8s.io/kubernetes and repeats those replaces, pointing each at the published module of the
 # same release (v0.<minor>.<patch>). Sourced by provision.sh.
 build_kube() {
-  local version=$1 out=$2 mod info gomod staging ldflags minor
+  local version=$1 out=$2 mod info gomod staging ldflags minor cmd pkgs=()
+  shift 2
+  (($# > 0)) || set -- kube-apiserver kube-controller-manager kube-scheduler kubectl
+  for cmd in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd"); done
   mod=$out/module
   rm -rf "$mod" && mkdir -p "$mod"
   info=$(go mod download -json "k8s.io/kubernetes@v$version")
@@ -36,8 +40,7 @@ build_kube() {
   done
   (cd "$mod" && GOFLAGS=-mod=mod go get "k8s.io/kubernetes@v$version" &&
     CGO_ENABLED=0 GOFLAGS=-mod=mod nice -n 10 go build -trimpath -ldflags "$ldflags" -o "$out/partial/" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+      "${pkgs[@]}")
   mv "$out"/partial/* "$out/"
   rmdir "$out/partial"
   rm -rf "$mod"

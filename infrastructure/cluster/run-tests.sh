@@ -22,35 +22,14 @@ ensure_helm >/dev/null
 t_provisioned=$SECONDS
 PATH="$KUBE_DIR:$PATH"
 
-passed=0
-failed=0
-check() { # check <description> <command...>
-  local what=$1
-  shift
-  if "$@" >"$CLUSTER_DIR/last.out" 2>&1; then
-    passed=$((passed + 1))
-    printf 'ok   %s\n' "$what"
-  else
-    failed=$((failed + 1))
-    printf 'FAIL %s\n' "$what"
-    sed 's/^/     /' "$CLUSTER_DIR/last.out" | tail -n 40
-  fi
-}
+source "$REPO_ROOT/scripts/tier-checks.sh"
+CHECK_OUT=$CLUSTER_DIR/last.out
+TIER_LOGS=$CLUSTER_DIR/logs
 
 # --- control plane -------------------------------------------------------------------------------
 pids=()
 # SIGTERM to the control plane (newest first), 20 s of grace, then SIGKILL.
-stop_all() {
-  local pid i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
-  for ((i = 0; i < 200; i++)); do
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && break; done
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
+stop_all() { stop_pids "${pids[@]}"; }
 trap stop_all EXIT
 trap 'exit 143' TERM INT
 for port in $ETCD_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT $KWOK_PORT; do
@@ -63,14 +42,6 @@ start() { # start <name> <command...>: in the background, output to logs/<name>.
   shift
   "$@" >"$CLUSTER_DIR/logs/$name.log" 2>&1 &
   pids+=($!)
-}
-wait_until() { # wait_until <what> <seconds> <command...>
-  local what=$1 timeout=$2 start=$SECONDS
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS - start < timeout)) || die "$what not ready after ${timeout}s (logs: $CLUSTER_DIR/logs)"
-    sleep 1
-  done
 }
 
 pki=$CLUSTER_DIR/pki

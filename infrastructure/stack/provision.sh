@@ -14,28 +14,8 @@ done
 
 # --- daprd: the heaviest step, so it builds in the background while the rest runs -------------
 DAPRD_DIR="$CACHE_DIR/daprd-$DAPR_VERSION"
-build_daprd() {
-  local mod="$DAPRD_DIR/module" info gomod srcdir
-  mkdir -p "$mod"
-  info="$(go mod download -json "github.com/dapr/dapr@v$DAPR_VERSION")"
-  gomod="$(sed -n 's/^\s*"GoMod": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")"
-  srcdir="$(sed -n 's/^\s*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")"
-  [[ -f "$gomod" && -d "$srcdir" ]] || { echo "go mod download gave no go.mod: $info"; return 1; }
-  {
-    sed -e "s/@DAPR_VERSION@/$DAPR_VERSION/" \
-      -e "s/@GO_DIRECTIVE@/$(awk '/^go /{print $2; exit}' "$gomod")/" "$STACK_SRC/daprd/go.mod.tmpl"
-    echo
-    # Both forms: `replace ( ... )` blocks and one-line `replace a => b`.
-    awk '/^replace[ \t]*\(/{p=1} p{print; if ($0 ~ /^\)/) p=0; next} /^replace /{print}' "$gomod"
-  } >"$mod/go.mod"
-  install -m 644 "$srcdir/go.sum" "$mod/go.sum"
-  # stablecomponents: the stable component set (Kafka, Redis, cron, local secrets among them);
-  # without a component tag daprd panics at start. allcomponents would add alpha components.
-  (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -mod=mod -trimpath -tags stablecomponents \
-    -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" \
-    -o "$DAPRD_DIR/daprd.partial" github.com/dapr/dapr/cmd/daprd)
-  mv "$DAPRD_DIR/daprd.partial" "$DAPRD"
-}
+# shellcheck source=daprd/build-dapr.sh
+source "$STACK_SRC/daprd/build-dapr.sh"
 
 daprd_pid=""
 if [[ -x "$DAPRD" ]]; then
@@ -43,7 +23,7 @@ if [[ -x "$DAPRD" ]]; then
 else
   mkdir -p "$DAPRD_DIR"
   log "daprd $DAPR_VERSION: building in the background (log: $DAPRD_DIR/build.log)"
-  build_daprd >"$DAPRD_DIR/build.log" 2>&1 &
+  build_dapr "$DAPR_VERSION" "$DAPRD_DIR" daprd >"$DAPRD_DIR/build.log" 2>&1 &
   daprd_pid=$!
 fi
 
