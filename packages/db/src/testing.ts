@@ -40,7 +40,7 @@ export async function openTestDatabase(
     return openScratchServerDatabase(serverUrl, migrate ? await serverTemplate(serverUrl) : undefined);
   }
   if (migrate && pooling) return lendPooledDatabase();
-  return openDatabase({ kind: "pglite", image: await pgliteImage("empty") });
+  return openDatabase({ kind: "pglite", image: await pgliteImage(migrate ? "migrated" : "empty") });
 }
 
 export function isServerDatabase(): boolean {

@@ -1,6 +1,7 @@
 // The test databases themselves: a migrated PGlite database is lent from a pool and must come back
 // as a new copy would be. `pglite: true` keeps these on PGlite in the server tier too.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { sql } from "kysely";
 import { createTestUser, openTestDatabase, poolStatistics } from "../src/testing.ts";
@@ -109,4 +110,21 @@ test("an instance whose seeded rows a test changed is closed, not lent again", a
   } finally {
     await second.close();
   }
+});
+
+test("outside Node's test runner (a script) a test database is a migrated copy of its own, not lent", () => {
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const script = `
+    const { openTestDatabase, poolStatistics } = await import("@todo/db/testing");
+    const database = await openTestDatabase({ pglite: true });
+    const { rows } = await database.db.executeQuery({ sql: "SELECT count(*)::int AS n FROM priorities", parameters: [], query: { kind: "RawNode" } });
+    await database.close();
+    console.log(JSON.stringify({ priorities: rows[0].n, lent: poolStatistics.lent }));`;
+  const output = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    env,
+    encoding: "utf8",
+  });
+  const result = JSON.parse(output.trim().split("\n").at(-1)!);
+  assert.ok(result.priorities > 0, "the copy is migrated");
+  assert.equal(result.lent, 0);
 });
