@@ -1,14 +1,22 @@
 // `npm start`: the whole product in one process, on an embedded PostgreSQL (PGlite) by default.
 
 import { fileURLToPath } from "node:url";
-import { createActivityService, loadActivityConfig } from "@todo/activity";
-import { buildBackendFromConfig, loadBackendConfig, loadOrCreateAuthSecret } from "@todo/api";
+import { loadBackendConfig } from "@todo/api/config";
 import { migrateToLatest } from "@todo/db";
-import { createMemoryStateStore, createOutboxDriver, OutboxFeed } from "@todo/events";
-import { createNotificationService, loadNotificationConfig } from "@todo/notifications";
 import { loadOrExit, runService } from "@todo/server";
-import { createScheduler } from "@todo/tasks";
 import { openStartDatabase } from "./data-folder-lock.ts";
+
+// The composition (the backend, notifications, activity, events, tasks: about a second of CPU to
+// load) is imported once the data folder is locked and open: a start refused for a folder in use
+// or not a database folder ends without loading it.
+const composition = () =>
+  Promise.all([
+    import("@todo/activity"),
+    import("@todo/api"),
+    import("@todo/events"),
+    import("@todo/notifications"),
+    import("@todo/tasks"),
+  ]);
 
 await runService({
   name: "todo-embedded",
@@ -27,6 +35,13 @@ await runService({
     };
   },
   build: async ({ config, database, logger, registry }) => {
+    const [
+      { createActivityService, loadActivityConfig },
+      { buildBackendFromConfig, loadOrCreateAuthSecret },
+      { createMemoryStateStore, createOutboxDriver, OutboxFeed },
+      { createNotificationService, loadNotificationConfig },
+      { createScheduler },
+    ] = await composition();
     const notificationConfig = loadOrExit(() => loadNotificationConfig());
     const feed = new OutboxFeed(database);
     // The notification service: routes in the backend; its subscription driven from the outbox below.

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@todo/db";
 import { databaseCheck, type OutboxFeed, recordEvent } from "@todo/events";
 import { createServer, type Registry, type RoutesPlugin } from "@todo/server";
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from "fastify";
-import { type Auth, createAuth } from "./auth.ts";
+import { type Auth, createAuth, type PasswordHash } from "./auth.ts";
 import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { AccountThrottle } from "./plugins/account-rules.ts";
 import { registerAuth } from "./plugins/auth-routes.ts";
@@ -38,6 +38,8 @@ export interface BackendDeps {
   frontendDir?: string;
   /** Active recurring templates per user (MAX_ACTIVE_RECURRING_TASKS); over it → 422. */
   maxActiveTemplates?: number;
+  /** Tests only: a cheaper password hash than Better Auth's scrypt (`AuthOptions.passwordHash`). */
+  passwordHash?: PasswordHash;
 }
 
 export interface Backend {
@@ -58,6 +60,7 @@ export async function buildBackend(deps: BackendDeps): Promise<Backend> {
     ...(deps.trustedOrigins ? { trustedOrigins: deps.trustedOrigins } : {}),
     signInLimitPerMinute: deps.signInLimitPerMinute,
     ...(deps.sendVerificationMail ? { sendVerificationMail: deps.sendVerificationMail } : {}),
+    ...(deps.passwordHash ? { passwordHash: deps.passwordHash } : {}),
     onUserDeleted: async (userId) => {
       await recordEvent(db, { event_type: "user.deleted", user_id: userId, task_id: null, data: {} });
     },

@@ -35,15 +35,31 @@ test("sign-in with the right password gives a new token; a wrong one is a 401 pr
   assert.equal(wrong.body.detail, "Wrong e-mail address or password.");
 });
 
-test("the password is stored hashed, never in clear", async (t) => {
-  const api = await build(t);
-  const { userId } = await api.signUp();
-  const { rows } = await sql<{
-    password: string;
-  }>`SELECT password FROM accounts WHERE user_id = ${userId}`.execute(api.db);
-  const account = rows[0]!;
-  assert.ok(account.password && !account.password.includes("correct horse battery"));
-});
+for (const hasher of ["the tests' cheap hash", "Better Auth's own scrypt hash (what the services use)"]) {
+  test(`the password is stored hashed, never in clear, and only the right one signs in: ${hasher}`, async (t) => {
+    const betterAuthPasswordHash = hasher.startsWith("Better Auth");
+    const api = await build(t, { betterAuthPasswordHash });
+    const { userId, email } = await api.signUp();
+    const { rows } = await sql<{
+      password: string;
+    }>`SELECT password FROM accounts WHERE user_id = ${userId}`.execute(api.db);
+    const account = rows[0]!;
+    assert.ok(account.password && !account.password.includes("correct horse battery"));
+    // Better Auth's scrypt: a 16-byte salt and a 64-byte key, in hex; the tests' is marked as such.
+    if (betterAuthPasswordHash) assert.match(account.password, /^[0-9a-f]{32}:[0-9a-f]{128}$/);
+    else assert.match(account.password, /^test-scrypt:[0-9a-f]{32}:[0-9a-f]{64}$/);
+
+    const right = await api.request("POST", "/api/auth/sign-in/email", {
+      body: { email, password: "correct horse battery" },
+    });
+    assert.equal(right.status, 200);
+    assert.equal(right.body.user.id, userId);
+    const wrong = await api.request("POST", "/api/auth/sign-in/email", {
+      body: { email, password: "correct horse batterz" },
+    });
+    assertProblem(wrong, 401, "invalid_credentials");
+  });
+}
 
 test("a second account with the same email is refused", async (t) => {
   const api = await build(t);

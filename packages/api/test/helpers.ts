@@ -27,6 +27,8 @@ export async function build(
     trustProxy?: boolean;
     sendVerificationMail?: SendVerificationMail;
     logger?: FastifyServerOptions["logger"];
+    /** Better Auth's own password hash (scrypt, what the services use) instead of the cheap test one. */
+    betterAuthPasswordHash?: boolean;
   } = {},
 ): Promise<TestApi> {
   const database = await openTestDatabase();
@@ -40,6 +42,7 @@ export async function build(
     ...(options.liveStreams ? { liveStreams: options.liveStreams } : {}),
     trustProxy: options.trustProxy ?? false,
     ...(options.sendVerificationMail ? { sendVerificationMail: options.sendVerificationMail } : {}),
+    ...(options.betterAuthPasswordHash ? { passwordHash: undefined } : {}),
   });
   t.after(async () => {
     await stop();

@@ -1,4 +1,6 @@
+import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
+import type { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 import { OFF_LOOP, timeSlices, type WorkSlices } from "./work-slices.ts";
@@ -55,6 +57,18 @@ export async function openDatabase(
 }
 
 async function openPglite(dataDir: string | undefined, image: Blob | undefined): Promise<DatabaseHandle> {
+  const { client, dialect } = await createPgliteClient(dataDir, image);
+  return pgliteHandle(client, dialect);
+}
+
+/**
+ * A PGlite instance on the folder `dataDir` (undefined: in memory), started from the data folder
+ * tarball `image` if given, with the extensions the migrations use; and its Kysely dialect class.
+ */
+export async function createPgliteClient(
+  dataDir: string | undefined,
+  image: Blob | undefined,
+): Promise<{ client: PGlite; dialect: typeof PGliteDialect }> {
   // Loaded only here: the distributed services run on a PostgreSQL server and never need PGlite,
   // whose modules would otherwise be loaded at every start.
   // The services' images leave PGlite out (scripts/bundle.mjs embeddedOnlyExternals).
@@ -74,7 +88,15 @@ async function openPglite(dataDir: string | undefined, image: Blob | undefined):
     ...(image ? { loadDataDir: image } : {}),
     extensions: { pg_trgm, unaccent },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return { client, dialect: PGliteDialect };
+}
+
+/**
+ * The handle over a PGlite instance; `close()` closes the instance. `client` may be a stand-in
+ * with PGlite's `query`, `listen`, `dumpDataDir` and `close` (tests share one instance so).
+ */
+export function pgliteHandle(client: PGlite, dialect: typeof PGliteDialect): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new dialect(client) });
   return {
     db,
     kind: "pglite",

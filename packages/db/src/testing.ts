@@ -2,21 +2,30 @@ import { createHash, randomUUID } from "node:crypto";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "kysely";
+import type { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
-import { type DatabaseHandle, openDatabase } from "./client.ts";
+import { createPgliteClient, type DatabaseHandle, openDatabase, pgliteHandle } from "./client.ts";
 import { migrateToLatest } from "./migrate.ts";
 
 /**
  * A database of its own for one test, closed (and on a server dropped) by `close()`: in-memory
  * PGlite by default, or a new database on the PostgreSQL server named by TEST_DATABASE_URL.
  *
- * Each is a copy of one image made once, migrated unless `migrate: false`: on PGlite a data folder
- * tarball (`dumpDataDir`/`loadDataDir`, also kept in `node_modules/.cache/todo-test-databases/`
- * for the next test process), on a server a template database (`CREATE DATABASE … TEMPLATE …`).
- * A copy skips initdb and the migrations, which cost most of a test's time before; the image is
- * keyed by a hash of this package's source and the PGlite release, so a changed migration makes
- * a new one.
+ * A migrated PGlite database is lent from the test process's pool: an instance a test closed
+ * before, reset to the state of a new copy (every table the migrations leave empty truncated,
+ * its sequences restarted, the session discarded, and checked: an instance whose schema, seed
+ * rows or sequences still differ is closed, not lent again). Resetting costs a few milliseconds
+ * of CPU where a new copy costs about half a second. After `close()` the lent handle refuses
+ * every query, so work a test left running cannot reach the next test's data.
+ *
+ * A new instance, and every `migrate: false` database, is a copy of one image made once: on PGlite
+ * a data folder tarball (`dumpDataDir`/`loadDataDir`, also kept in
+ * `node_modules/.cache/todo-test-databases/` for the next test process), on a server a template
+ * database (`CREATE DATABASE … TEMPLATE …`). A copy skips initdb and the migrations, which cost
+ * most of a test's time before; the image is keyed by a hash of this package's source and the
+ * PGlite release, so a changed migration makes a new one.
  */
 export async function openTestDatabase(
   options: {
@@ -30,6 +39,7 @@ export async function openTestDatabase(
   if (serverUrl) {
     return openScratchServerDatabase(serverUrl, migrate ? await serverTemplate(serverUrl) : undefined);
   }
+  if (migrate && pooling) return lendPooledDatabase();
   return openDatabase({ kind: "pglite", image: await pgliteImage(migrate ? "migrated" : "empty") });
 }
 
@@ -97,6 +107,157 @@ async function loadOrBuildImage(kind: "migrated" | "empty"): Promise<Blob> {
     return image;
   } finally {
     await handle.close();
+  }
+}
+
+interface PooledInstance {
+  client: PGlite;
+  dialect: typeof PGliteDialect;
+  /** Names, one row each, the tables the migrations leave empty that hold rows now. */
+  filledTables: string;
+  /** Names, one row each, the sequences the migrations left unused that have been used since. */
+  newlyUsed: string;
+  /** The tables the migrations fill (priorities, the migration log): kept, and checked unchanged. */
+  seeded: string[];
+  /** What `stateOf` answers on a new copy. */
+  pristine: string;
+}
+
+const idleInstances: PooledInstance[] = [];
+
+// Only under Node's test runner (`node --test`, which sets NODE_TEST_CONTEXT in the process of each
+// file), where a hook after the file's last test closes the idle instances: an open PGlite keeps
+// its process alive for up to 10 s (Postgres's idle statistics timer). Scripts get new copies.
+const pooling = process.env.NODE_TEST_CONTEXT !== undefined;
+if (pooling) {
+  const { after } = await import("node:test");
+  after(async () => {
+    for (const instance of idleInstances.splice(0)) await instance.client.close();
+  });
+}
+
+/** Instances lent, made and closed instead of reused, for tests of the pool. */
+export const poolStatistics = { lent: 0, made: 0, discarded: 0 };
+
+async function lendPooledDatabase(): Promise<DatabaseHandle> {
+  const instance = idleInstances.pop() ?? (await makePooledInstance());
+  poolStatistics.lent++;
+  let open = true;
+  const unlistens = new Set<() => Promise<void>>();
+  const live = () => {
+    if (!open) throw new Error("this test database is closed (work left running after its test?)");
+    return instance.client;
+  };
+  // What the handle sees of the instance: PGlite's calls while lent; closing it returns it to the pool.
+  const lent = {
+    query: (query: string, params?: unknown[], options?: object) => live().query(query, params, options),
+    listen: async (channel: string, onNotify: (payload: string) => void) => {
+      const unlisten = await live().listen(channel, (payload) => {
+        if (open) onNotify(payload);
+      });
+      unlistens.add(unlisten);
+      return async () => {
+        unlistens.delete(unlisten);
+        await unlisten();
+      };
+    },
+    dumpDataDir: (compression?: "none") => live().dumpDataDir(compression),
+    get closed() {
+      return !open;
+    },
+    close: async () => {},
+  } as unknown as PGlite;
+  const handle = pgliteHandle(lent, instance.dialect);
+  return {
+    ...handle,
+    async close() {
+      if (!open) return;
+      await handle.db.destroy();
+      open = false;
+      for (const unlisten of unlistens) await unlisten();
+      await returnToPool(instance);
+    },
+  };
+}
+
+async function makePooledInstance(): Promise<PooledInstance> {
+  const { client, dialect } = await createPgliteClient(undefined, await pgliteImage("migrated"));
+  poolStatistics.made++;
+  const names = await client.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      ORDER BY 1`,
+  );
+  const filledAmong = (tables: string[]) =>
+    `SELECT name FROM (VALUES ${tables
+      .map((name) => `('${name}', EXISTS (SELECT FROM ${name}))`)
+      .join(", ")}) AS tables(name, filled) WHERE filled`;
+  const all = names.rows.map(({ name }) => name);
+  const seeded = (await client.query<{ name: string }>(filledAmong(all))).rows.map(({ name }) => name);
+  const filledTables = filledAmong(all.filter((name) => !seeded.includes(name)));
+  const usedSequences = await client.query<{ name: string }>(USED_SEQUENCES);
+  const newlyUsed = `${USED_SEQUENCES} AND format('%I.%I', schemaname, sequencename) NOT IN (${
+    usedSequences.rows.map(({ name }) => `'${name}'`).join(", ") || "''"
+  })`;
+  return { client, dialect, filledTables, newlyUsed, seeded, pristine: await stateOf(client, seeded) };
+}
+
+const USED_SEQUENCES =
+  "SELECT format('%I.%I', schemaname, sequencename) AS name FROM pg_sequences WHERE last_value IS NOT NULL";
+
+/**
+ * A digest of what emptying the tables does not restore: the schema (any catalog row written
+ * since the image was made: CREATE, ALTER, DROP), the rows of the tables the migrations fill
+ * (`seeded`), and which sequences have been used.
+ */
+async function stateOf(client: PGlite, seeded: string[]): Promise<string> {
+  const catalogs = [
+    "pg_class",
+    "pg_attribute",
+    "pg_constraint",
+    "pg_trigger",
+    "pg_proc",
+    "pg_type",
+    "pg_namespace",
+  ];
+  const result = await client.query<{ state: string }>(
+    `SELECT concat_ws('|',
+       ${catalogs.map((catalog) => `(SELECT max(xmin::text::bigint) FROM ${catalog})`).join(", ")},
+       (SELECT string_agg(format('%s.%s:%s', schemaname, sequencename, last_value), ',' ORDER BY 1) FROM pg_sequences WHERE last_value IS NOT NULL),
+       ${seeded.map((table) => `(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) FROM ${table} t)`).join(", ")}
+     ) AS state`,
+  );
+  return result.rows[0]!.state;
+}
+
+/**
+ * Empties the instance's tables and puts it back in the pool, or closes it if it cannot be made
+ * like a new copy (closed by its test, a transaction left open, its schema or seed rows changed).
+ */
+async function returnToPool(instance: PooledInstance): Promise<void> {
+  const { client } = instance;
+  try {
+    if (client.closed) throw new Error("closed by its test");
+    // DISCARD ALL ends session state (temporary tables, LISTENs, settings, advisory locks); it
+    // cannot run inside a transaction, so a test that left one open is caught here too.
+    await client.exec("DISCARD ALL");
+    const filled = (await client.query<{ name: string }>(instance.filledTables)).rows.map((row) => row.name);
+    const used = (await client.query<{ name: string }>(instance.newlyUsed)).rows.map((row) => row.name);
+    // DELETE rather than TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for every
+    // table and index (about 125 ms of CPU for all of them, against a few ms). Replica mode skips
+    // the foreign keys' triggers (and ours), so the order of the tables does not matter.
+    await client.exec(
+      `BEGIN; SET LOCAL session_replication_role = replica;
+       ${filled.map((table) => `DELETE FROM ${table};`).join(" ")}
+       ${used.map((sequence) => `SELECT setval('${sequence}', 1, false);`).join(" ")}
+       COMMIT;`,
+    );
+    if ((await stateOf(client, instance.seeded)) !== instance.pristine) throw new Error("changed");
+    idleInstances.push(instance);
+  } catch {
+    poolStatistics.discarded++;
+    if (!client.closed) await client.close().catch(() => {});
   }
 }
 
