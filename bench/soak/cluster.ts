@@ -73,8 +73,11 @@ export async function startApp(app: App, replica = 0, timeoutMs = 300_000): Prom
     const name = replica === 0 ? `app-${app}` : `app-${app}-${replica}`;
     const service = spawnService(name, process.execPath, [entries.get(app)!], appEnvironment(app, replica));
     running.set(keyOf(app, replica), service);
+    let healthy = false;
     service.child.once("exit", (code, signal) => {
-      if (expected.has(service) || !supervising) return;
+      // An exit before /healthz answered is this loop's to retry (a start while PostgreSQL is
+      // down fails, as a pod's would); after, it is a crash: counted, and the app started again.
+      if (!healthy || expected.has(service) || !supervising) return;
       log(`${name} exited on its own (code ${code}, signal ${signal}); starting it again`);
       unexpectedExits.push({ app, replica, at: Date.now(), code, signal });
       if (running.get(keyOf(app, replica)) === service)
@@ -87,7 +90,10 @@ export async function startApp(app: App, replica = 0, timeoutMs = 300_000): Prom
           signal: AbortSignal.timeout(1000),
         });
         await response.body?.cancel();
-        if (response.ok) return;
+        if (response.ok) {
+          healthy = true;
+          return;
+        }
       } catch {}
       if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
