@@ -93,13 +93,28 @@ async function renderMarkdown(doc: Document): Promise<string> {
       "",
     );
   }
-  const fromRun = doc.run ? doc.rows.filter((r) => r.command === doc.run!.command) : doc.rows;
-  const others = doc.run ? doc.rows.filter((r) => r.command !== doc.run!.command) : [];
+  const soak = doc.rows.filter(isSoakRow);
+  const rest = doc.rows.filter((r) => !isSoakRow(r));
+  const fromRun = doc.run ? rest.filter((r) => r.command === doc.run!.command) : rest;
+  const others = doc.run ? rest.filter((r) => r.command !== doc.run!.command) : [];
   lines.push(...header, ...fromRun.map(cell), "");
   if (doc.pending?.length) {
     lines.push("## Pending", "", "| name | mode | goal | why |", "|---|---|---|---|");
     for (const p of doc.pending) lines.push(`| ${p.name} | ${p.mode} | ${p.goal} | ${p.reason} |`);
     lines.push("");
+  }
+  if (soak.length) {
+    lines.push(
+      "## Soak",
+      "",
+      "`npm run soak` (bench/soak): a mixed load from a few users on the distributed stack while a seeded schedule kills (SIGKILL) " +
+        "and restarts services and sidecars, stops PostgreSQL, Kafka and Redis, pauses processes (SIGSTOP) and runs a second " +
+        "replica, then checks the invariants over the whole history. The command gives the seed that replays the schedule.",
+      "",
+      ...header,
+      ...soak.map(cell),
+      "",
+    );
   }
   if (others.length) {
     lines.push(
@@ -118,10 +133,15 @@ async function renderMarkdown(doc: Document): Promise<string> {
   return lines.join("\n");
 }
 
-/** Merges rows into docs/benchmarks.json (by name and mode) and rewrites docs/benchmarks.md. */
-export async function recordRows(rows: BenchRow[]): Promise<void> {
+const isSoakRow = (r: BenchRow) => r.name.startsWith("soak_");
+
+/**
+ * Merges rows into docs/benchmarks.json (by name and mode) and rewrites docs/benchmarks.md.
+ * `replace` drops the existing rows it matches first (a soak's rows replace the last soak's).
+ */
+export async function recordRows(rows: BenchRow[], replace?: (row: BenchRow) => boolean): Promise<void> {
   const existing = await readDocument(jsonPath);
-  const merged = new Map((existing?.rows ?? []).map((r) => [key(r), r]));
+  const merged = new Map((existing?.rows ?? []).filter((r) => !replace?.(r)).map((r) => [key(r), r]));
   for (const row of rows) merged.set(key(row), row);
   const doc: Document = {
     ...(existing ?? {}),

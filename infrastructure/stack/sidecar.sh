@@ -23,7 +23,16 @@ esac
 app_port_var="${prefix}_APP_PORT" http_var="${prefix}_DAPR_HTTP_PORT"
 grpc_var="${prefix}_DAPR_GRPC_PORT" metrics_var="${prefix}_METRICS_PORT"
 internal_var="${prefix}_DAPR_INTERNAL_GRPC_PORT"
+# SIDECAR_REPLICA=N (default 0): the sidecar of the app's N-th extra replica, every port of the
+# plan moved by N * 50 (the app of that replica listens on its app port + N * 50), pid and log
+# under daprd-<app-id>-<N>. Same app id, so it joins the same Kafka consumer group.
+replica="${SIDECAR_REPLICA:-0}"
+[[ "$replica" =~ ^[0-9]$ ]] || die "SIDECAR_REPLICA must be a digit"
+for var in app_port_var http_var grpc_var metrics_var internal_var; do
+  printf -v "${!var}" '%d' "$((${!var} + replica * 50))"
+done
 http_port="${!http_var}" name="daprd-$app_id"
+((replica == 0)) || name="daprd-$app_id-$replica"
 
 if [[ "$cmd" == stop ]]; then
   stop_bg "$name" 15

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts PostgreSQL, Redis and Kafka on 127.0.0.1 under $STACK_DIR (default <repo>/.stack) and
 # renders the Dapr components for this machine. Idempotent: what already runs is left alone.
+#   up.sh                          everything
+#   up.sh postgres|redis|kafka...  only those (components not rendered again), e.g. after down.sh <name>
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"
 
@@ -107,6 +109,18 @@ NODE
   )
   chmod 600 "$file"
 }
+
+if (($# > 0)); then
+  for part in "$@"; do
+    case "$part" in
+    postgres) start_postgres ;;
+    redis) start_redis ;;
+    kafka) kafka_start ;;
+    *) die "usage: $0 [postgres|redis|kafka]..." ;;
+    esac
+  done
+  exit 0
+fi
 
 kafka_start &
 kafka_job=$!

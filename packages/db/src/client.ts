@@ -125,6 +125,10 @@ async function openPostgres(
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", onError);
+  // Nor may the error of a client the pool has lent out (a transaction between two statements, a
+  // query about to start): the pool listens only to idle clients, and node-postgres throws an
+  // 'error' nobody listens to. The client's next query fails, and the pool drops it when released.
+  pool.on("connect", (client) => client.on("error", onError));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
   });

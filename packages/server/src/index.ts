@@ -16,7 +16,13 @@ export { deferredLog, type Log, silentLog } from "./log.ts";
 export { serviceLogger } from "./logger.ts";
 export { loggableUrl, REDACTED_LOG_PATHS, serializeError, withLogPolicy } from "./logging.ts";
 export { Counter, createRegistry, Gauge, Histogram, type Registry, registerMetrics } from "./metrics.ts";
-export { problemBody, registerProblemHandlers, sendProblem } from "./problem.ts";
+export {
+  isDatabaseUnavailable,
+  problemBody,
+  registerProblemHandlers,
+  sendProblem,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from "./problem.ts";
 export { callerId, type RoutesPlugin } from "./routes-plugin.ts";
 export {
   type BaseServiceConfig,

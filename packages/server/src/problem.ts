@@ -65,6 +65,34 @@ function isInputError(error: unknown): boolean {
   return typeof code === "string" && inputErrorStates.has(code);
 }
 
+/**
+ * SQLSTATEs of a database that cannot serve now (PostgreSQL Appendix A): class 08 "connection
+ * exception", 57P01-57P03 (shut down by an administrator, crashed, starting up or shutting
+ * down), 53300 too many connections. With the socket errors of a server that is not there and
+ * node-postgres's messages for a connection that ended, they answer 503 with Retry-After.
+ */
+const unavailableStates = new Set(["57P01", "57P02", "57P03", "53300"]);
+const unavailableSocketCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+const unavailableMessages =
+  /^Connection terminated( unexpectedly| due to connection timeout)?$|^timeout exceeded when trying to connect$|^Client has encountered a connection error and is not queryable$/;
+/** Seconds a client is asked to wait when the database is unavailable (a restart takes seconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** True for an error (or an error it wraps, as `cause`) that says the database cannot be reached. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (code.startsWith("08") || unavailableStates.has(code))) return true;
+    if (typeof code === "string" && unavailableSocketCodes.has(code)) return true;
+    if (typeof message === "string" && unavailableMessages.test(message)) return true;
+    // Several addresses tried at once (Node's happy eyeballs): each refused.
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every((inner) => isDatabaseUnavailable(inner)))
+      return true;
+  }
+  return false;
+}
+
 /** One place that turns every failure into problem+json; 5xx detail goes to the log only. */
 export function registerProblemHandlers(
   app: FastifyInstance,
@@ -105,6 +133,16 @@ export function registerProblemHandlers(
         "validation_failed",
         `invalid ${error.validationContext ?? "request"}`,
         errors,
+      );
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, "the database is unavailable; answering 503");
+      reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      return sendProblem(
+        request,
+        reply,
+        "service_unavailable",
+        "the database is unavailable; try again shortly",
       );
     }
     const mapped = error.code ? fastifyCodes[error.code] : undefined;

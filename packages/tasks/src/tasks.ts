@@ -75,6 +75,8 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
     const before = (await loadTask(tx, ctx.userId, id))!;
     if (patch.priority_id !== undefined) await assertPriorityExists(tx, patch.priority_id);
     if (patch.tag_ids?.length) await assertTagsOwned(tx, ctx.userId, patch.tag_ids);
+    // As for completion and templates: what the task already holds, sent again, writes nothing.
+    if (changesNothing(before, patch)) return before;
     const completed = patch.completed ?? current.completed;
     const dueDate =
       patch.due_date !== undefined ? (patch.due_date ? new Date(patch.due_date) : null) : current.due_date;
@@ -124,6 +126,32 @@ export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateT
       await followCompletedInstance(tx, current, new Date(task.completed_at!));
     return task;
   });
+}
+
+/**
+ * True when every field the patch gives already has that value in the task: then the update
+ * writes nothing, so the version goes up exactly when an event is written (a PUT of the tags the
+ * task has, of what GET returned, or a client's retry). Compared strictly: due dates as instants,
+ * tags as sets, anything else as given (offsets in another order count as a change).
+ */
+function changesNothing(before: Task, patch: UpdateTaskBody): boolean {
+  const same = (given: unknown, held: unknown) =>
+    given === undefined || JSON.stringify(given) === JSON.stringify(held);
+  const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+  const dueSame =
+    patch.due_date === undefined ||
+    (patch.due_date === null
+      ? before.due_date === null
+      : before.due_date !== null && Date.parse(patch.due_date) === Date.parse(before.due_date));
+  return (
+    dueSame &&
+    same(patch.title, before.title) &&
+    same(patch.description, before.description) &&
+    same(patch.priority_id, before.priority_id) &&
+    same(patch.reminder_offsets_minutes, before.reminder_offsets_minutes) &&
+    same(patch.completed, before.completed) &&
+    same(patch.tag_ids && sorted(patch.tag_ids), sorted(before.tags.map((t) => t.id)))
+  );
 }
 
 const trackedFields = [

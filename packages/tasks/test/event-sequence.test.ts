@@ -106,3 +106,31 @@ test("concurrent updates of one task take sequence numbers in commit order", asy
     current.description,
   );
 });
+
+// Found by the fault soak (npm run soak): a PUT of the tag list a task already had raised its
+// version with no event, so a consumer counting versions saw a change that never came.
+test("an update that changes nothing writes nothing: same version, no event", async (t) => {
+  const { database, ctx } = await setup(t);
+  const tag = await database.db
+    .insertInto("tags")
+    .values({ user_id: ctx.userId, name: "home", name_key: "home" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const due = "2030-01-01T10:00:00.000Z";
+  const task = await createTask(ctx, { title: "Same", tag_ids: [tag.id], due_date: due });
+  const again = await updateTask(ctx, task.id, {
+    title: "Same",
+    tag_ids: [tag.id],
+    due_date: "2030-01-01T11:00:00+01:00",
+    description: null,
+    completed: false,
+  });
+  assert.equal(again.version, task.version);
+  assert.equal(again.updated_at, task.updated_at);
+  const changed = await updateTask(ctx, task.id, { tag_ids: [] });
+  assert.equal(changed.version, task.version + 1);
+  assert.deepEqual(
+    (await eventsOf(database, task.id)).map((e) => e.event_type),
+    ["task.created", "task.updated"],
+  );
+});
