@@ -1,5 +1,5 @@
 // The webhook receiver the soak's users register: a local HTTP server (127.0.0.1) that answers
-// 5xx now and then (the delivery is to be retried) and, on /gone/ paths, 410 every time (the
+// 5xx now and then (the delivery is to be retried; at most three times for one delivery) and, on /gone/ paths, 410 every time (the
 // delivery is dead at once). It records every request it got and what it answered.
 import { createServer, type Server } from "node:http";
 import { random } from "./schedule.ts";
@@ -22,22 +22,41 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** `failureRate` of the requests to non-/gone/ paths answer 503, drawn from `seed`. */
+/**
+ * At most this many 503s for one delivery (`webhook-id`), then 204: a receiver that fails now and
+ * then but recovers, below the notification service's 8 attempts. Without a cap, 0.3^8 of the
+ * deliveries (one in ~15,000) run out of attempts by chance and are rightly dead.
+ */
+export const MAX_FAILURES_PER_DELIVERY = 3;
+
+/**
+ * `failureRate` of the requests to non-/gone/ paths answer 503, drawn from `seed`, at most
+ * MAX_FAILURES_PER_DELIVERY times for one delivery.
+ */
 export async function startReceiver(seed: number, failureRate = 0.3): Promise<Receiver> {
   const next = random(seed ^ 0x5eed);
   const receipts: Receipt[] = [];
+  const failures = new Map<string, number>();
+  const answer = (path: string, webhookId: string): number => {
+    if (path.startsWith("/gone/")) return 410;
+    const failed = failures.get(webhookId) ?? 0;
+    if (failed >= MAX_FAILURES_PER_DELIVERY || next() >= failureRate) return 204;
+    failures.set(webhookId, failed + 1);
+    return 503;
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const path = req.url ?? "/";
-      const status = path.startsWith("/gone/") ? 410 : next() < failureRate ? 503 : 204;
+      const webhookId = String(req.headers["webhook-id"] ?? "");
+      const status = answer(path, webhookId);
       let event: { event_id?: string; task_id?: number | null; sequence?: number } = {};
       try {
         event = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data: typeof event }).data ?? {};
       } catch {}
       receipts.push({
-        webhookId: String(req.headers["webhook-id"] ?? ""),
+        webhookId,
         path,
         status,
         eventId: event.event_id ?? "",
