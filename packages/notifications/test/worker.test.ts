@@ -59,7 +59,7 @@ test("two workers on one database send each delivery once (SKIP LOCKED claims)",
       return pending.length === 0;
     },
     "all deliveries delivered",
-    20_000,
+    60_000,
   );
   // A send that timed out on a loaded machine is retried (at least once is the contract, and the
   // webhook-id lets receivers drop the copy); what the claims forbid is two workers sending one

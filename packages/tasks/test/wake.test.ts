@@ -41,7 +41,7 @@ test("after a tick, the scheduler wakes itself at the next due occurrence, witho
 
   assert.equal((await scheduler.tick()).created, 0, "not due yet");
   assert.ok(
-    await waitFor(async () => (await instancesOf(database, template.id)).length === 1, 5_000),
+    await waitFor(async () => (await instancesOf(database, template.id)).length === 1, 30_000),
     "the instance was created by the wake timer",
   );
   const instance = await database.db
@@ -71,7 +71,7 @@ test("a template that fails at its wake-up is not retried in a loop; stop() clea
   await scheduler.tick();
   const failures = async () =>
     /recurring_template_failures_total\{[^}]*\} (\d+)/.exec(await registry.metrics())?.[1];
-  assert.ok(await waitFor(async () => (await failures()) === "1", 5_000), "it failed once, at its due time");
+  assert.ok(await waitFor(async () => (await failures()) === "1", 30_000), "it failed once, at its due time");
   await sleep(600);
   assert.equal(await failures(), "1", "one wake-up at its due time, then it is left to the cron ticks");
 
@@ -122,7 +122,7 @@ for (const slices of ["database", undefined] as const)
       );
     // No timer, no further tick() call: only the ticks that follow at once can get there (the wake
     // timer alone would wait for the next minute's occurrence each time).
-    assert.ok(await waitFor(async () => (await count()) >= 5 * 61, 50_000), `${await count()} of 305`);
+    assert.ok(await waitFor(async () => (await count()) >= 5 * 61, 100_000), `${await count()} of 305`);
     await scheduler.stop();
   });
 
@@ -157,11 +157,11 @@ test("while a burst of instances is still due, reminders get one batch a tick an
       ).n,
     );
   assert.ok(
-    await waitFor(async () => (await count("tasks")) === 150, 50_000),
+    await waitFor(async () => (await count("tasks")) === 150, 100_000),
     `${await count("tasks")} of 150 instances`,
   );
   assert.ok(
-    await waitFor(async () => (await count("task_reminders")) === 150, 50_000),
+    await waitFor(async () => (await count("task_reminders")) === 150, 100_000),
     `${await count("task_reminders")} of 150 reminders`,
   );
   const events = await database.db
