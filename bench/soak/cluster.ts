@@ -32,6 +32,11 @@ export interface UnexpectedExit {
 export const unexpectedExits: UnexpectedExit[] = [];
 let supervising = true;
 const keyOf = (app: App, replica: number) => `${app}#${replica}`;
+/**
+ * The replicas that have answered /healthz and not exited since: what a Service routes to (its
+ * ready endpoints). A replica that is still starting gets no calls.
+ */
+const ready = new Set<string>();
 
 /** Bundles each service once (apps/Dockerfile's build), so a restart takes what a pod's would. */
 export async function bundleAll(): Promise<void> {
@@ -75,6 +80,7 @@ export async function startApp(app: App, replica = 0, timeoutMs = 300_000): Prom
     running.set(keyOf(app, replica), service);
     let healthy = false;
     service.child.once("exit", (code, signal) => {
+      if (running.get(keyOf(app, replica)) === service) ready.delete(keyOf(app, replica));
       // An exit before /healthz answered is this loop's to retry (a start while PostgreSQL is
       // down fails, as a pod's would); after, it is a crash: counted, and the app started again.
       if (!healthy || expected.has(service) || !supervising) return;
@@ -92,6 +98,7 @@ export async function startApp(app: App, replica = 0, timeoutMs = 300_000): Prom
         await response.body?.cancel();
         if (response.ok) {
           healthy = true;
+          ready.add(keyOf(app, replica));
           return;
         }
       } catch {}
@@ -188,6 +195,7 @@ export function pause(app: App, sidecar: boolean, sig: "SIGSTOP" | "SIGCONT"): v
 }
 
 export async function stopReplica(app: App, replica: number): Promise<void> {
+  ready.delete(keyOf(app, replica)); // out of the endpoints first, as a pod being stopped is
   await sidecarScript("stop", app, replica);
   const service = running.get(keyOf(app, replica));
   if (service) expected.add(service);
@@ -198,9 +206,14 @@ export async function stopReplica(app: App, replica: number): Promise<void> {
 export const stopInfrastructure = (part: Infrastructure) => script("down.sh", part);
 export const startInfrastructure = (part: Infrastructure) => script("up.sh", part);
 
-/** The backends that answer now: the first always, the second while its replica phase runs. */
-export const backendUrls = () =>
-  [0, 1].filter((r) => running.has(keyOf("backend", r))).map((r) => appUrl("backend", r));
+/**
+ * The backends a call may go to: the ready replicas, as a Service routes; with none ready (the one
+ * backend killed or starting), the first, so the call meets the outage as a client would.
+ */
+export function backendUrls(): string[] {
+  const urls = [0, 1].filter((r) => ready.has(keyOf("backend", r))).map((r) => appUrl("backend", r));
+  return urls.length > 0 ? urls : [appUrl("backend", 0)];
+}
 
 /** Creates the soak's database (dropping an earlier run's) and migrates it. */
 export async function createSoakDatabase(): Promise<void> {
