@@ -12,7 +12,7 @@ const env = await environmentOrExit(process.env, { required: ["DATABASE_URL"], o
 await runService({
   name: "audit-service",
   loadConfig: () => loadAuditServiceConfig(env),
-  openDatabase: (config) => openDatabase(config.database),
+  openDatabase: (config, connection) => openDatabase(config.database, connection),
   build: async ({ config, database, logger, registry }) => {
     const activity = createActivityService({
       database,

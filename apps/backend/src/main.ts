@@ -22,8 +22,8 @@ await runService({
     if (!loaded.authSecret) throw new ConfigError("invalid configuration:\n  BETTER_AUTH_SECRET: required");
     return { ...loaded, database: loaded.database, authSecret: loaded.authSecret };
   },
-  openDatabase: async (config) => {
-    const database = await openDatabase(config.database);
+  openDatabase: async (config, connection) => {
+    const database = await openDatabase(config.database, connection);
     if (config.migrateOnStart) await migrateToLatest(database.db);
     return database;
   },

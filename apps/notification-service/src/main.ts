@@ -24,7 +24,7 @@ const env = await environmentOrExit(process.env, {
 await runService({
   name: "notification-service",
   loadConfig: () => loadServiceConfig(env),
-  openDatabase: (config) => openDatabase(config.database),
+  openDatabase: (config, connection) => openDatabase(config.database, connection),
   build: async ({ config, database, logger, registry }) => {
     const stateStore = createDaprStateStore({
       httpPort: config.dapr.httpPort,

@@ -13,7 +13,7 @@ const env = await environmentOrExit(process.env, { required: ["DATABASE_URL"] })
 await runService({
   name: "recurring-task-service",
   loadConfig: () => loadRecurringConfig(env),
-  openDatabase: (config) => openDatabase(config.database),
+  openDatabase: (config, connection) => openDatabase(config.database, connection),
   build: async ({ config, database, logger, registry }) => {
     const app = await createServer({
       service: "recurring-task-service",

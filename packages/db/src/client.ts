@@ -43,6 +43,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export interface DatabaseOptions {
   /** Connection errors outside any query (a server restart, a dropped idle connection). */
   onConnectionError?: (error: Error) => void;
+  /**
+   * How this process's connections name themselves to a PostgreSQL server (`application_name`,
+   * seen in `pg_stat_activity` and in the server's logs), e.g. the service's name. It is sent as
+   * `fallback_application_name`, so an `application_name` in the URL or `PGAPPNAME` wins.
+   */
+  applicationName?: string;
 }
 
 export async function openDatabase(
@@ -52,7 +58,15 @@ export async function openDatabase(
   const onError =
     options.onConnectionError ?? ((error) => console.warn(`database connection error: ${error.message}`));
   return target.kind === "postgres"
-    ? openPostgres(target.url, target.poolSize ?? 10, target.preparedStatements ?? true, onError)
+    ? openPostgres(
+        {
+          connectionString: target.url,
+          ...(options.applicationName ? { fallback_application_name: options.applicationName } : {}),
+        },
+        target.poolSize ?? 10,
+        target.preparedStatements ?? true,
+        onError,
+      )
     : openPglite(target.dataDir, target.image);
 }
 
@@ -117,12 +131,12 @@ export function pgliteHandle(client: PGlite, dialect: typeof PGliteDialect): Dat
 }
 
 async function openPostgres(
-  url: string,
+  connection: pg.ClientConfig,
   poolSize: number,
   preparedStatements: boolean,
   onError: (error: Error) => void,
 ): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ ...connection, max: poolSize });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", onError);
   // Nor may the error of a client the pool has lent out (a transaction between two statements, a
@@ -138,7 +152,7 @@ async function openPostgres(
     kind: "postgres",
     slices: OFF_LOOP,
     async listen(channel, onNotify) {
-      const listener = await listenWithReconnect(url, channel, onNotify, onError);
+      const listener = await listenWithReconnect(connection, channel, onNotify, onError);
       listeners.add(listener);
       return async () => {
         listeners.delete(listener);
@@ -222,7 +236,7 @@ function preparingPool(pool: pg.Pool) {
  * have been missed meanwhile; the callers' slow polls cover the gap too.
  */
 async function listenWithReconnect(
-  url: string,
+  connection: pg.ClientConfig,
   channel: string,
   onNotify: (payload: string) => void,
   onError: (error: Error) => void,
@@ -233,7 +247,7 @@ async function listenWithReconnect(
   let failures = 0;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url });
+    const next = new pg.Client(connection);
     next.on("notification", (message) => {
       if (message.channel === channel) onNotify(message.payload ?? "");
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DomainEvent } from "@todo/contracts";
-import type { DatabaseHandle } from "@todo/db";
+import type { DatabaseHandle, Executor } from "@todo/db";
 import { Counter, Gauge, type Log, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import { jitteredBackoffMs } from "./backoff.ts";
@@ -193,26 +193,34 @@ export class OutboxRelay {
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  /** Marks what went out as published, records the failure, and gives back the rest of the lease. */
+  /**
+   * Marks what went out as published, records the failure, and gives back the rest of the lease.
+   * When the whole batch went out (the usual case) that is one statement, without a transaction
+   * around it (one statement is atomic by itself): two round trips fewer per batch.
+   */
   private async settle(
     claimed: number[],
     done: number[],
     failure: { id: number; error: unknown } | undefined,
   ): Promise<void> {
+    const markPublished = (db: Executor) =>
+      db
+        .updateTable("outbox")
+        .set((eb) => ({
+          published_at: sql`now()`,
+          attempts: eb("attempts", "+", 1),
+          last_error: null,
+          lease_owner: null,
+          leased_until: null,
+        }))
+        .where("id", "=", sql<number>`any(${done})`)
+        .execute();
+    if (!failure && done.length === claimed.length) {
+      await markPublished(this.opts.database.db);
+      return;
+    }
     await this.opts.database.db.transaction().execute(async (tx) => {
-      if (done.length > 0) {
-        await tx
-          .updateTable("outbox")
-          .set((eb) => ({
-            published_at: sql`now()`,
-            attempts: eb("attempts", "+", 1),
-            last_error: null,
-            lease_owner: null,
-            leased_until: null,
-          }))
-          .where("id", "=", sql<number>`any(${done})`)
-          .execute();
-      }
+      if (done.length > 0) await markPublished(tx);
       if (failure) {
         await tx
           .updateTable("outbox")

@@ -35,8 +35,11 @@ export interface ServiceSpec<C extends BaseServiceConfig, D extends { close(): P
   readyMessage?: string;
   /** Reads the environment; a ConfigError ends the process with its message (exit code 1). */
   loadConfig: () => C;
-  /** Opens (and migrates, if the service does) the database; `close()` runs last at shutdown. */
-  openDatabase: (config: C) => Promise<D>;
+  /**
+   * Opens (and migrates, if the service does) the database; `close()` runs last at shutdown.
+   * `applicationName` is the service's name, for its connections to name themselves by.
+   */
+  openDatabase: (config: C, connection: { applicationName: string }) => Promise<D>;
   /** Builds the server and the workers; starts nothing. */
   build: (context: {
     config: C;
@@ -68,7 +71,7 @@ export async function runService<C extends BaseServiceConfig, D extends { close(
   const startedAt = performance.now();
   const config = loadOrExit(spec.loadConfig);
   const logger = serviceLogger(config.logLevel);
-  const database = await spec.openDatabase(config);
+  const database = await spec.openDatabase(config, { applicationName: spec.name });
   const registry = createRegistry(spec.name);
   const { app, workers, readyFields } = await spec.build({ config, database, logger, registry });
 

@@ -14,7 +14,7 @@ import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
 import { followCompletedInstance } from "./recurring-instances.ts";
 import { nextReminderAt } from "./reminders.ts";
-import { loadTask, tagsJson, taskJson } from "./task-snapshot.ts";
+import { loadTask, taskJson } from "./task-snapshot.ts";
 
 export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
   const task = await loadTask(ctx.db, ctx.userId, id);
@@ -22,40 +22,19 @@ export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
   return task;
 }
 
+/**
+ * Creates the caller's task with its tags and its task.created event, in one transaction of two
+ * statements: the task, its tag links and its JSON are written and read back by one statement,
+ * which inserts nothing unless the priority exists and every tag is the caller's; only then are
+ * they looked up one by one, to say which is unknown (400 invalid_reference).
+ */
 export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
-    if (input.priority_id !== undefined) await assertPriorityExists(tx, input.priority_id);
-    const tags = input.tag_ids?.length ? await ownedTags(tx, ctx.userId, input.tag_ids) : [];
-    // Inserted and read back in the task's shape in one statement; its tags are the ones just checked
-    // (the statement cannot see the task_tags rows written after it).
-    const { task } = await tx
-      .with("t", (db) =>
-        db
-          .insertInto("tasks")
-          .values({
-            user_id: ctx.userId,
-            title: input.title,
-            description: input.description ?? null,
-            due_date: input.due_date ?? null,
-            reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
-            next_reminder_at: nextReminderAt(
-              input.due_date ? new Date(input.due_date) : null,
-              input.reminder_offsets_minutes ?? null,
-              new Date(),
-            ),
-            ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
-          })
-          .returningAll(),
-      )
-      .selectFrom("t")
-      .innerJoin("priorities as p", "p.id", "t.priority_id")
-      .select(taskJson(tagsJson(tags)).as("task"))
-      .executeTakeFirstOrThrow();
-    if (tags.length > 0) {
-      await tx
-        .insertInto("task_tags")
-        .values(tags.map((tag) => ({ task_id: task.id, tag_id: tag.id })))
-        .execute();
+    const task = await insertTask(tx, ctx.userId, input);
+    if (!task) {
+      if (input.priority_id !== undefined) await assertPriorityExists(tx, input.priority_id);
+      if (input.tag_ids?.length) await ownedTags(tx, ctx.userId, input.tag_ids);
+      throw new Error("the task was not inserted, yet its priority and tags exist");
     }
     await recordEvent(tx, {
       event_type: "task.created",
@@ -67,6 +46,68 @@ export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Pr
     return task;
   });
 }
+
+/**
+ * One statement: the caller's tags among `tag_ids` (`owned`), the task inserted only if all of
+ * them are and the priority exists (`t`), its task_tags rows (`linked`), and the task in the
+ * API's shape with those tags (the statement cannot see the task_tags rows it writes). Answers
+ * undefined when nothing was inserted.
+ */
+async function insertTask(tx: Executor, userId: string, input: CreateTaskBody): Promise<Task | undefined> {
+  const tagIds = input.tag_ids ?? [];
+  const values: Record<string, unknown> = {
+    user_id: userId,
+    title: input.title,
+    description: input.description ?? null,
+    due_date: input.due_date ?? null,
+    reminder_offsets_minutes: input.reminder_offsets_minutes ?? null,
+    next_reminder_at: nextReminderAt(
+      input.due_date ? new Date(input.due_date) : null,
+      input.reminder_offsets_minutes ?? null,
+      new Date(),
+    ),
+    // Left out, the column's default priority.
+    ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
+  };
+  const columns = Object.keys(values) as (keyof Database["tasks"] & string)[];
+  const row = await tx
+    .with("owned", (db) =>
+      db
+        .selectFrom("tags")
+        .select(["id", "name", "color"])
+        .where("user_id", "=", userId)
+        .where("id", "=", sql<number>`any(${tagIds})`),
+    )
+    .with("t", (db) =>
+      db
+        .insertInto("tasks")
+        .columns(columns)
+        .expression(
+          db
+            .selectNoFrom(columns.map((column) => sql`${values[column]}`.as(column)))
+            .where(sql<boolean>`(SELECT count(*) FROM owned) = ${tagIds.length}`)
+            .$if(input.priority_id !== undefined, (qb) =>
+              qb.where(sql<boolean>`EXISTS (SELECT 1 FROM priorities WHERE id = ${input.priority_id})`),
+            ),
+        )
+        .returningAll(),
+    )
+    .with("linked", (db) =>
+      db
+        .insertInto("task_tags")
+        .columns(["task_id", "tag_id"])
+        .expression(db.selectFrom(["t", "owned"]).select(["t.id as task_id", "owned.id as tag_id"])),
+    )
+    .selectFrom("t")
+    .innerJoin("priorities as p", "p.id", "t.priority_id")
+    .select(taskJson(ownedTagsJson).as("task"))
+    .executeTakeFirst();
+  return row?.task;
+}
+
+/** The `owned` tags of insertTask as taskJson's `tags`: ordered by name, as the task shows them. */
+const ownedTagsJson = sql`coalesce((SELECT array_to_json(array_agg(row_to_json(o) ORDER BY o.name)) FROM owned o),
+  '[]'::json)`;
 
 export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {

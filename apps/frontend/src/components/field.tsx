@@ -68,3 +68,25 @@ export function FormError({ message }: { message?: string | undefined }) {
     </div>
   );
 }
+
+/** A form's submit button ("Saving…" while `saving`, and disabled) and its Cancel. */
+export function FormActions({
+  saving,
+  submitLabel,
+  onCancel,
+}: {
+  saving: boolean;
+  submitLabel: string;
+  onCancel: () => void;
+}) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button button-primary" disabled={saving}>
+        {saving ? "Saving…" : submitLabel}
+      </button>
+      <button type="button" className="button button-quiet" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -224,9 +224,12 @@ export function userApi(userId: string) {
       setComplete: (id: number, completed: boolean) =>
         call<Task>("PATCH", `${base}/tasks/${id}/complete`, { completed }),
       remove: (id: number) => call<void>("DELETE", `${base}/tasks/${id}`),
-      /** The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed or left. */
-      removeOnUnload: (id: number) =>
-        void trackWrite(
+      /**
+       * The same DELETE, sent so that it outlives the page (`keepalive`): for a page being closed or
+       * left. Resolves once it is answered (never rejects: the page may be gone by then).
+       */
+      removeOnUnload: (id: number): Promise<unknown> =>
+        trackWrite(
           fetch(`${base}/tasks/${id}`, {
             method: "DELETE",
             credentials: "same-origin",

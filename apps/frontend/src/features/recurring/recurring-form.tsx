@@ -2,7 +2,7 @@
 
 import type { CreateRecurringTaskBody, Priority, RecurringTask } from "@todo/contracts";
 import { type FormEvent, useId, useState } from "react";
-import { Field, FormError } from "@/components/field";
+import { Field, FormActions, FormError } from "@/components/field";
 import { useSession } from "@/lib/session";
 import { useSchemaForm } from "@/lib/use-schema-form";
 import {
@@ -93,14 +93,11 @@ export function RecurringForm({ template, priorities, onSaved, onCancel }: Recur
       <ScheduleFields {...section} />
       <EndFields {...section} />
       <OptionFields {...section} priorities={priorities} />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={form.saving}>
-          {form.saving ? "Saving…" : template ? "Save changes" : "Create recurring task"}
-        </button>
-        <button type="button" className="button button-quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        saving={form.saving}
+        submitLabel={template ? "Save changes" : "Create recurring task"}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import type { Task } from "@todo/contracts";
 import { type FormEvent, useId, useState } from "react";
-import { Field, FormError } from "@/components/field";
+import { Field, FormActions, FormError } from "@/components/field";
 import { ApiError, describeError } from "@/lib/api-client";
 import { useSession } from "@/lib/session";
 import { allDayInstant, fromZonedInput, isAllDay, toZonedInput } from "@/lib/time-zone";
@@ -155,14 +155,11 @@ export function TaskForm({ task: initial, onSaved, onCancel }: TaskFormProps) {
           hasDue={due.value !== ""}
           error={errors.reminder_offsets_minutes}
         />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={form.saving}>
-            {form.saving ? "Saving…" : task ? "Save changes" : "Add task"}
-          </button>
-          <button type="button" className="button button-quiet" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormActions
+          saving={form.saving}
+          submitLabel={task ? "Save changes" : "Add task"}
+          onCancel={onCancel}
+        />
       </form>
       {task ? <TaskHistory taskId={task.id} priorities={priorities} tags={tags} /> : null}
     </>

@@ -54,22 +54,28 @@ export function useTaskActions() {
       return next;
     });
 
-  // A page being closed or navigated away sends what it still holds back.
+  // A page being closed or navigated away sends what it still holds back. Once answered, what was
+  // read meanwhile is read again: the next page may have read its counts before the delete landed.
   useEffect(() => {
     const timers = pending.current;
     const flush = () => {
-      for (const [id, timer] of timers) {
+      if (timers.size === 0) return;
+      const sent = [...timers].map(([id, timer]) => {
         clearTimeout(timer);
-        api.tasks.removeOnUnload(id);
-      }
+        return api.tasks.removeOnUnload(id);
+      });
       timers.clear();
+      void Promise.all(sent).then(() => {
+        void client.invalidateQueries({ queryKey: taskKeys.all });
+        void client.invalidateQueries({ queryKey: tagKeys.all });
+      });
     };
     window.addEventListener("pagehide", flush);
     return () => {
       window.removeEventListener("pagehide", flush);
       flush();
     };
-  }, [api]);
+  }, [api, client]);
 
   async function toggle(task: Task) {
     setError(undefined);
