@@ -46,7 +46,7 @@ export const embeddedOnlyExternals = ["@electric-sql/pglite", "kysely-pglite-dia
 const builtinsThroughRequire = {
   name: "builtins-through-require",
   setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+    build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) =>
       args.kind === "import-statement" && isBuiltin(args.path)
         ? { path: args.path, namespace: "builtin-require" }
         : undefined,
