@@ -30,19 +30,24 @@ const apps: AppId[] = ["backend", "recurring-task-service", "notification-servic
 export const bundleNode = process.env.BENCH_NODE ?? process.execPath;
 export const nodeLabel = `Node ${execFileSync(bundleNode, ["--version"], { encoding: "utf8" }).trim()}`;
 
-/** The NODE_OPTIONS the services' image sets (apps/Dockerfile's ENV), so the bundle runs as it does there. */
-function imageNodeOptions(): string {
+/** A variable the services' image sets (apps/Dockerfile's ENV, one `NAME=value` a line), or "". */
+function imageSetting(name: string): string {
   const dockerfile = readFileSync(join(repoRoot, "apps", "Dockerfile"), "utf8");
-  return /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile)?.[1] ?? "";
+  return new RegExp(`^\\s*${name}=(\\S+)`, "m").exec(dockerfile)?.[1] ?? "";
 }
 
-/** The image's environment for a bundle (one apps/Dockerfile for every service): production, the compile cache the build wrote, their V8 flags. */
+/**
+ * The image's environment for a bundle (one apps/Dockerfile for every service): production, the
+ * compile cache the build wrote, their V8 flags (NODE_OPTIONS) and glibc's malloc arenas.
+ */
 export function imageEnvironment(entry: string): Record<string, string> {
+  const arenas = imageSetting("MALLOC_ARENA_MAX");
   return {
     NODE_ENV: "production",
     NODE_COMPILE_CACHE: join(entry, "..", compileCacheDir),
     NODE_COMPILE_CACHE_PORTABLE: "1",
-    NODE_OPTIONS: imageNodeOptions(),
+    NODE_OPTIONS: imageSetting("NODE_OPTIONS"),
+    ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}),
   };
 }
 
@@ -151,7 +156,7 @@ export async function measureStartups(
   const missing = pending.length ? `; not measured: ${pending.join(", ")}` : "";
   const bundled = byForm("bundled");
   const all = bundled.map((p) => `${p.app} ${p.readyMs} ms / ${p.rssMb} MB`).join(", ");
-  const how = `esbuild bundle as the Dockerfiles build it and run as they run it (compile cache, NODE_OPTIONS), ${nodeLabel}; process start → /readyz 200, median of ${runs}; CPU used by ready ${bundled.map((p) => `${p.app} ${p.cpuMs} ms`).join(", ")}${missing}`;
+  const how = `esbuild bundle as the Dockerfiles build it and run as they run it (compile cache, NODE_OPTIONS, MALLOC_ARENA_MAX), ${nodeLabel}; process start → /readyz 200, median of ${runs}; CPU used by ready ${bundled.map((p) => `${p.app} ${p.cpuMs} ms`).join(", ")}${missing}`;
   for (const p of bundled) {
     const suffix = p.app === "backend" ? "" : `_${p.app.replace(/-service$/, "").replace(/-task$/, "")}`;
     rows.push({

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { connectMcp } from "../../../packages/api/test/mcp-client.ts";
 import { bundleService, writeCompileCache } from "../../../scripts/bundle.mjs";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -38,7 +39,7 @@ test("the bundled backend migrates, starts, serves the API and stops cleanly", {
   assert.equal(source.search(/[\u0080-\u00ff]/), -1, "the bundle is not ASCII");
   // Built-ins come through require(), not ES imports (whose facade reads every export: node:http's
   // WebSocket getter loads node's own undici at start); the banner's node:module is the one import.
-  const builtinImports = [...source.matchAll(/\bfrom\s*"((?:node:)?[a-z_/]+)"/g)].map((m) => m[1]);
+  const builtinImports = [...source.matchAll(/\bfrom\s*"((?:node:)?[a-z0-9_/]+)"/g)].map((m) => m[1]);
   assert.deepEqual(builtinImports, ["node:module"]);
   // The images' --compile-cache step: main stops at its configuration check, and a Node that has
   // a compile cache (>= 22.1, the images' 24) writes one.
@@ -56,21 +57,39 @@ test("the bundled backend migrates, starts, serves the API and stops cleanly", {
   assert.equal(migrate.code, 0, migrate.output);
 
   const port = await freePort();
-  const backend = spawn(process.execPath, [join(outdir, "main.mjs")], {
-    env: {
-      ...env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: "warn",
-      BETTER_AUTH_SECRET: "bundle-test-secret-that-is-long-enough-0123456789",
-      // No sidecar here: readiness says so without failing, and events wait in the outbox.
-      DAPR_HTTP_PORT: String(await freePort()),
+  // Asked over an IPC channel, the backend answers which of node's own modules it has loaded (a
+  // preload of this test): what the first request of a route loads must not be loaded by listening.
+  const reportModules =
+    'process.channel.unref(); process.on("message", () => process.send(process.moduleLoadList))';
+  const backend = spawn(
+    process.execPath,
+    ["--import", `data:text/javascript,${encodeURIComponent(reportModules)}`, join(outdir, "main.mjs")],
+    {
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: {
+        ...env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        BETTER_AUTH_SECRET: "bundle-test-secret-that-is-long-enough-0123456789",
+        // No sidecar here: readiness says so without failing, and events wait in the outbox.
+        DAPR_HTTP_PORT: String(await freePort()),
+      },
     },
-  });
+  );
   const exited = run(backend);
   t.after(() => backend.kill("SIGKILL"));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200);
+  // Node's own undici (reached through globalThis.Headers by the npm undici and by the MCP SDK's
+  // @hono/node-server) comes with the invocation proxy and the MCP server, which load with their
+  // first request (~45 ms of the start-up CPU). On Node 20, which has no `navigator`, pg's
+  // Cloudflare check reads globalThis.Response at start; the images run Node 24.
+  const nodeUndici = (modules: string[]) => modules.includes("NativeModule internal/deps/undici/undici");
+  const checkable = "navigator" in globalThis;
+  if (checkable)
+    assert.equal(nodeUndici(await loadedModules(backend)), false, "undici loaded before a request needed it");
+  else t.diagnostic(`${process.version} has no navigator: not checked that listening leaves undici unloaded`);
 
   const signUp = await post(`${base}/api/auth/sign-up/email`, {
     email: "bundle@example.com",
@@ -95,12 +114,33 @@ test("the bundled backend migrates, starts, serves the API and stops cleanly", {
   assert.equal(invalid.status, 400);
   assert.equal(((await invalid.json()) as { code: string }).code, "validation_failed");
   assert.equal((await fetch(`${base}/docs/json`)).status, 200);
+
+  // The MCP server on its first call: the SDK's own client lists our tools.
+  const mcp = await connectMcp(base, token);
+  assert.ok((await mcp.listTools()).tools.some((tool) => tool.name === "find_tasks"));
+  await mcp.close();
+  // The notification API on its first call: forwarded to the sidecar, which is not running here,
+  // so 503 with Retry-After (the invocation tests cover the answers of a sidecar that runs).
+  const notifications = await fetch(`${base}/api/${user.id}/notifications`, { headers: auth });
+  await notifications.text();
+  assert.equal(notifications.status, 503);
+  assert.equal(notifications.headers.get("retry-after"), "5");
+  assert.equal(nodeUndici(await loadedModules(backend)), true);
   assert.match(await (await fetch(`${base}/metrics`)).text(), /http_request_duration_seconds/);
 
   backend.kill("SIGTERM");
   const stopped = await exited;
   assert.equal(stopped.code, 0, stopped.output);
 });
+
+/** Node's built-in modules the process has loaded, as its preload answers (see above). */
+function loadedModules(child: ChildProcess): Promise<string[]> {
+  const answer = new Promise<string[]>((resolve) =>
+    child.once("message", (list) => resolve(list as string[])),
+  );
+  child.send("modules?");
+  return answer;
+}
 
 async function admin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });

@@ -42,8 +42,8 @@ test("the bundle with its copied runtime dependencies runs outside the repositor
     .split(", ");
   // The image's /app/package.json: "type": "module" for dist/*.js.
   writeFileSync(join(outdir, "..", "package.json"), '{ "type": "module" }\n');
-  for (const name of ["pino", "@fastify/swagger-ui", "thread-stream"]) assert.ok(copied.includes(name), name);
-  for (const name of ["@electric-sql/pglite", "kysely-pglite-dialect", "next", "fastify", "pg"]) {
+  assert.ok(copied.includes("@fastify/swagger-ui"));
+  for (const name of ["@electric-sql/pglite", "kysely-pglite-dialect", "next", "fastify", "pg", "pino"]) {
     assert.ok(!copied.includes(name), `${name} is copied`);
   }
   const modules = join(outdir, "node_modules");

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
-import replyFrom from "@fastify/reply-from";
 import { sendProblem } from "@todo/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
+import type { Dispatcher } from "undici";
 
 /**
  * The authenticated caller's user id, as the calling app put it on an invoked request. Trusted only
@@ -14,7 +13,6 @@ export const USER_ID_HEADER = "x-authenticated-user-id";
 const forwardedRequestHeaders = [
   "accept",
   "content-type",
-  "content-length",
   "if-match",
   "if-none-match",
   "idempotency-key",
@@ -33,6 +31,17 @@ const droppedResponseHeaders = new Set([
 ]);
 const methods: HTTPMethods[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 const MAX_ANSWER_BYTES = 1024 * 1024;
+
+// undici (with Node's own copy of undici, which it reaches through globalThis.Headers, and
+// node:http2) loads with the first forwarded request: ~45 ms of the backend's start-up CPU in a
+// --cpu-prof of the bundle, for a route most replicas answer later or never.
+let undici: Promise<typeof import("undici")> | undefined;
+
+/** The body as the invoked app reads it again: what Fastify parsed, serialized as it came. */
+function forwardedBody(body: unknown): string | Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  return typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+}
 
 export interface InvokeProxyOptions {
   /** The sidecar's HTTP port (DAPR_HTTP_PORT); the sidecar finds the target by its app id. */
@@ -60,7 +69,9 @@ export interface InvokeRoutes {
  * (problem+json errors included); when the target cannot be reached (our sidecar down, its
  * sidecar or the app down: Dapr answers 5xx with its own JSON, ERR_DIRECT_INVOKE) the client gets
  * 503 service_unavailable with Retry-After instead of a 500. Answers are small JSON, read whole
- * (at most 1 MiB) so the scope's hooks (Idempotency-Key) see them as text.
+ * (at most 1 MiB) so the scope's hooks (Idempotency-Key) see them as text. The request goes through
+ * undici's `request`, imported with the first one; the body is what Fastify parsed, serialized
+ * again (JSON, or text as it came). No retries: a write may have run; the client decides.
  * Source: https://docs.dapr.io/reference/api/service_invocation_api/
  */
 export function registerInvokeProxy(
@@ -71,8 +82,7 @@ export function registerInvokeProxy(
   const base = `http://${options.host ?? "127.0.0.1"}:${options.httpPort}`;
   const prefix = `/v1.0/invoke/${encodeURIComponent(options.appId)}/method`;
   const retryAfter = String(options.retryAfterSeconds ?? 5);
-  // Once per instance: a child scope registered after this one inherits reply.from.
-  if (!scope.hasReplyDecorator("from")) void scope.register(replyFrom, { base, disableRequestLogging: true });
+  const timeout = options.timeoutMs ?? 10_000;
 
   const unavailable = (request: FastifyRequest, reply: FastifyReply, why: string) => {
     request.log.warn({ app_id: options.appId, why }, "service invocation failed");
@@ -85,30 +95,34 @@ export function registerInvokeProxy(
     );
   };
 
-  const handler = (request: FastifyRequest, reply: FastifyReply): void => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const userId = routes.userId(request);
-    const path = request.url.split("?")[0]!;
-    reply.from(`${prefix}${path}`, {
-      timeout: options.timeoutMs ?? 10_000,
-      // No retries: a write may have run; the client decides, told by Retry-After.
-      retryDelay: () => null,
-      rewriteRequestHeaders: (_request, headers) => {
-        const sent: IncomingHttpHeaders = { host: headers.host };
-        for (const name of forwardedRequestHeaders) {
-          if (headers[name] !== undefined) sent[name] = headers[name] as string;
-        }
-        if (userId !== null) sent[USER_ID_HEADER] = userId;
-        return sent;
-      },
-      rewriteHeaders: (headers) =>
-        Object.fromEntries(Object.entries(headers).filter(([name]) => !droppedResponseHeaders.has(name))),
-      onError: (errorReply, { error }) => {
-        unavailable(request, errorReply as FastifyReply, error.message);
-      },
-      onResponse: (_request, responseReply, res) => {
-        void relayAnswer(request, responseReply as FastifyReply, res.stream, res.statusCode ?? 502);
-      },
-    });
+    const headers: Record<string, string> = {};
+    for (const name of forwardedRequestHeaders) {
+      const value = request.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    if (userId !== null) headers[USER_ID_HEADER] = userId;
+    let answer: Dispatcher.ResponseData;
+    try {
+      undici ??= import("undici").catch((error) => {
+        undici = undefined;
+        throw error;
+      });
+      answer = await (await undici).request(`${base}${prefix}${request.url}`, {
+        method: request.method as Dispatcher.HttpMethod,
+        headers,
+        body: forwardedBody(request.body),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+    } catch (error) {
+      return unavailable(request, reply, (error as Error).message);
+    }
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !droppedResponseHeaders.has(name)) reply.header(name, value);
+    }
+    return relayAnswer(request, reply, answer.body, answer.statusCode);
   };
 
   const relayAnswer = async (

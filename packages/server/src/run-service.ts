@@ -70,7 +70,7 @@ export async function runService<C extends BaseServiceConfig, D extends { close(
 ): Promise<RunningService<C, D>> {
   const startedAt = performance.now();
   const config = loadOrExit(spec.loadConfig);
-  const logger = serviceLogger(config.logLevel);
+  const logger = await serviceLogger(config.logLevel);
   const database = await spec.openDatabase(config, { applicationName: spec.name });
   const registry = createRegistry(spec.name);
   const { app, workers, readyFields } = await spec.build({ config, database, logger, registry });

@@ -12,7 +12,7 @@ async function logOf(level: "info" | "debug", pretty: boolean): Promise<string> 
   });
   const app = await createServer({
     service: "logger-test",
-    logger: serviceLogger(level, { pretty, destination }),
+    logger: await serviceLogger(level, { pretty, destination }),
     registry: createRegistry("logger-test"),
     readiness: [],
     isQuietRequest: (url) => url.startsWith("/static/"),
