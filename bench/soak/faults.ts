@@ -24,26 +24,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function inject(fault: Fault): Promise<{ from: number; to: number }> {
   const wait = fault.seconds * 1000;
   const from = Date.now();
+  /** The part down, the fault's seconds, the part back. */
+  const outage = async (down: () => unknown, up: () => unknown) => {
+    await down();
+    await sleep(wait);
+    await up();
+  };
   switch (fault.kind) {
     case "kill-app":
-      await cluster.killApp(fault.target);
-      await sleep(wait);
-      await cluster.startApp(fault.target);
+      await outage(
+        () => cluster.killApp(fault.target),
+        () => cluster.startApp(fault.target),
+      );
       break;
     case "kill-sidecar":
-      await cluster.killSidecar(fault.target);
-      await sleep(wait);
-      await cluster.startSidecar(fault.target);
+      await outage(
+        () => cluster.killSidecar(fault.target),
+        () => cluster.startSidecar(fault.target),
+      );
       break;
     case "stop":
-      await cluster.stopInfrastructure(fault.target);
-      await sleep(wait);
-      await cluster.startInfrastructure(fault.target);
+      await outage(
+        () => cluster.stopInfrastructure(fault.target),
+        () => cluster.startInfrastructure(fault.target),
+      );
       break;
     case "pause":
-      cluster.pause(fault.target, fault.sidecar, "SIGSTOP");
-      await sleep(wait);
-      cluster.pause(fault.target, fault.sidecar, "SIGCONT");
+      await outage(
+        () => cluster.pause(fault.target, fault.sidecar, "SIGSTOP"),
+        () => cluster.pause(fault.target, fault.sidecar, "SIGCONT"),
+      );
       break;
     case "replica": {
       await cluster.startApp(fault.target, 1);

@@ -9,10 +9,18 @@ export function isoTime(column: string): RawBuilder<string | null> {
   return sql`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** The task's tags as the task shows them ([{id, name, color}] by name), read from task_tags. */
-const storedTags = sql`coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (
-  SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id) g),
-  '[]'::json)`;
+/**
+ * Tags as the task shows them: a JSON array of `{id, name, color}` ordered by name, `[]` for none,
+ * over `rows`, a query with those three columns.
+ */
+export function tagsJsonOf(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`coalesce((SELECT array_to_json(array_agg(row_to_json(g) ORDER BY g.name)) FROM (${rows}) g), '[]'::json)`;
+}
+
+/** The task's tags, read from task_tags. */
+const storedTags = tagsJsonOf(
+  sql`SELECT g.id, g.name, g.color FROM task_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.task_id = t.id`,
+);
 
 /**
  * The one SQL expression of a task as the API and the events show it (the contracts' Task: its

@@ -14,7 +14,7 @@ import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
 import { followCompletedInstance } from "./recurring-instances.ts";
 import { nextReminderAt } from "./reminders.ts";
-import { loadTask, taskJson } from "./task-snapshot.ts";
+import { loadTask, tagsJsonOf, taskJson } from "./task-snapshot.ts";
 
 export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
   const task = await loadTask(ctx.db, ctx.userId, id);
@@ -105,9 +105,8 @@ async function insertTask(tx: Executor, userId: string, input: CreateTaskBody): 
   return row?.task;
 }
 
-/** The `owned` tags of insertTask as taskJson's `tags`: ordered by name, as the task shows them. */
-const ownedTagsJson = sql`coalesce((SELECT array_to_json(array_agg(row_to_json(o) ORDER BY o.name)) FROM owned o),
-  '[]'::json)`;
+/** The `owned` tags of insertTask as taskJson's `tags`. */
+const ownedTagsJson = tagsJsonOf(sql`SELECT id, name, color FROM owned`);
 
 export async function updateTask(ctx: ServiceContext, id: number, patch: UpdateTaskBody): Promise<Task> {
   return withTransaction(ctx.db, async (tx) => {
