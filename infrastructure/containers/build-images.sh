@@ -21,13 +21,24 @@ if ((${#missing[@]} > 0)); then
     uidmap >/dev/null
 fi
 podman_setup
+# A build killed midway leaves its working container behind (`podman ps --external` shows it in
+# state "storage"), holding its image against the prune below. Those over an hour old go; a build
+# running beside this one keeps its own.
+stale=$(podman ps -a --external --format '{{.ID}} {{.Status}} {{.Created.Unix}}' |
+  awk -v cutoff="$(($(date +%s) - 3600))" '$2 == "Storage" && $3 < cutoff { print $1 }')
+if [[ -n $stale ]]; then
+  log "removing $(wc -w <<<"$stale") build container(s) left by interrupted builds"
+  # shellcheck disable=SC2086 # one ID per word
+  podman rm -f $stale >/dev/null || log "warning: could not remove $stale"
+fi
 # Every source change leaves the previous build's images untagged (dangling), so the cache grows
 # by about a gigabyte a build. When the disk holding it has under 20 GiB free they go (the next
 # build redoes its npm ci stage once); images a tag still uses stay.
 free_kib=$(df -Pk "$PODMAN_DIR" | awk 'NR == 2 { print $4 }')
 if ((free_kib < 20 * 1024 * 1024)); then
   log "$((free_kib / 1024 / 1024)) GiB free: removing untagged images from earlier builds"
-  podman image prune -f >/dev/null
+  # A failed prune (an image still in use) costs disk, not the build.
+  podman image prune -f >/dev/null || log "warning: podman image prune failed; going on"
 fi
 "$CONTAINERS_SRC/standins.sh"
 t_standins=$SECONDS
