@@ -9,7 +9,7 @@ import { type Benchmark, P, row } from "./harness.ts";
 import { load } from "./load.ts";
 import { type BenchUser, SEARCH_WORDS } from "./seed.ts";
 import { nodeLabel } from "./services.ts";
-import { cpuMs, rssMb } from "./stack.ts";
+import { breakdownNote, cpuMs, type MemoryBreakdown, memoryBreakdown, rssMb } from "./stack.ts";
 
 export const apiLoad: Benchmark = {
   name: "api",
@@ -31,16 +31,23 @@ async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Prom
     ).map((r) => r.pid);
     return { backend: cpuMs(backendPid), database: pids.reduce((sum, pid) => sum + cpuMs(pid), 0) };
   };
-  /** A closed-loop load, with the CPU per request (µs) it cost and the backend's largest RSS (MB). */
+  /**
+   * A closed-loop load, with the CPU per request (µs) it cost and the backend's largest RSS (MB),
+   * with where that memory was at the time.
+   */
   const measured = async (connections: number, next: () => Request) => {
     let cpuBefore = { backend: 0, database: 0 };
     let peakRss = 0;
+    let peakBreakdown: MemoryBreakdown | undefined;
     let sampler: NodeJS.Timeout | undefined;
     const result = await load({
       onMeasuredStart: async () => {
         cpuBefore = await cpuNow();
         sampler = setInterval(() => {
-          peakRss = Math.max(peakRss, rssMb(backendPid));
+          const rss = rssMb(backendPid);
+          if (rss <= peakRss) return;
+          peakRss = rss;
+          peakBreakdown = memoryBreakdown(backendPid);
         }, 250);
       },
       url: backendUrl,
@@ -54,7 +61,14 @@ async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Prom
     const perRequest = (ms: number) => Math.round((ms * 1000) / (result.ok + result.failed));
     const backendCpu = perRequest(cpuAfter.backend - cpuBefore.backend);
     const databaseCpu = perRequest(cpuAfter.database - cpuBefore.database);
-    return { ...result, backendCpu, databaseCpu, cpuMs: (backendCpu + databaseCpu) / 1000, peakRss };
+    return {
+      ...result,
+      backendCpu,
+      databaseCpu,
+      cpuMs: (backendCpu + databaseCpu) / 1000,
+      peakRss,
+      peakBreakdown,
+    };
   };
   /** 50 connections of GETs on `path(user)`. */
   const gets = (path: (u: BenchUser) => string) =>
@@ -75,7 +89,7 @@ async function benchApi(users: BenchUser[], tagsOf: Map<string, number[]>): Prom
     "MB",
     "<= 120",
     "distributed",
-    `backend (its bundle as the image runs it, ${nodeLabel}), largest RSS sampled every 250 ms during the api_list run (50 connections); ${list.rps} req/s`,
+    `backend (its bundle as the image runs it, ${nodeLabel}), largest RSS sampled every 250 ms during the api_list run (50 connections); ${list.rps} req/s; at that peak: ${list.peakBreakdown ? breakdownNote(list.peakBreakdown) : "not sampled"}`,
   );
 
   const listDbPerRequest = list.databaseCpu;

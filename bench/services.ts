@@ -11,10 +11,13 @@ import type { BenchRow } from "./report.ts";
 import {
   type AppId,
   appPort,
+  breakdownNote,
   cpuMs,
   daprPort,
   log,
   logDir,
+  type MemoryBreakdown,
+  memoryBreakdown,
   repoRoot,
   rssMb,
   spawnService,
@@ -30,10 +33,14 @@ const apps: AppId[] = ["backend", "recurring-task-service", "notification-servic
 export const bundleNode = process.env.BENCH_NODE ?? process.execPath;
 export const nodeLabel = `Node ${execFileSync(bundleNode, ["--version"], { encoding: "utf8" }).trim()}`;
 
-/** A variable the services' image sets (apps/Dockerfile's ENV, one `NAME=value` a line), or "". */
+/**
+ * A variable the services' image sets (apps/Dockerfile's ENV, one `NAME=value` or
+ * `NAME="value with spaces"` a line), or "".
+ */
 function imageSetting(name: string): string {
   const dockerfile = readFileSync(join(repoRoot, "apps", "Dockerfile"), "utf8");
-  return new RegExp(`^\\s*${name}=(\\S+)`, "m").exec(dockerfile)?.[1] ?? "";
+  const match = new RegExp(`^\\s*${name}=(?:"([^"]*)"|(\\S+))`, "m").exec(dockerfile);
+  return match?.[1] ?? match?.[2] ?? "";
 }
 
 /**
@@ -76,6 +83,8 @@ interface Measurement {
   /** CPU time (user + system) the process had used when /readyz first answered 200. */
   cpuMs: number;
   rssMb: number;
+  /** Where the idle RSS is (sampled with it). */
+  breakdown: MemoryBreakdown;
 }
 
 async function measureOnce(
@@ -101,7 +110,8 @@ async function measureOnce(
     const cpuAtReady = cpuMs(service.child.pid!);
     // Idle after start: the relay polls, the pool holds its connections, nothing else runs.
     await new Promise((r) => setTimeout(r, 5_000));
-    return { app, form, readyMs, cpuMs: cpuAtReady, rssMb: rssMb(service.child.pid!) };
+    const pid = service.child.pid!;
+    return { app, form, readyMs, cpuMs: cpuAtReady, rssMb: rssMb(pid), breakdown: memoryBreakdown(pid) };
   } finally {
     await service.stop();
   }
@@ -145,11 +155,13 @@ export async function measureStartups(
   const byForm = (form: "tsx" | "bundled") =>
     [...new Set(results.map((r) => r.app))].map((app) => {
       const mine = results.filter((r) => r.app === app && r.form === form);
+      const rss = median(mine.map((r) => r.rssMb));
       return {
         app,
         readyMs: median(mine.map((r) => r.readyMs)),
-        rssMb: median(mine.map((r) => r.rssMb)),
+        rssMb: rss,
         cpuMs: median(mine.map((r) => r.cpuMs)),
+        breakdown: mine.find((r) => r.rssMb === rss)!.breakdown,
       };
     });
   const rows: Omit<BenchRow, "command">[] = [];
@@ -175,7 +187,7 @@ export async function measureStartups(
       goal: p.app === "backend" ? "<= 80" : "",
       meets: null,
       mode: "distributed",
-      note: `${p.app}, RSS 5 s after ready; ${all}`,
+      note: `${p.app}, RSS 5 s after ready (the median start's: ${breakdownNote(p.breakdown)}); ${all}`,
     });
   }
   const tsx = byForm("tsx");

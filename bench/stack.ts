@@ -148,6 +148,45 @@ export function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
+/** Where a process's resident memory is, in MB: see {@link memoryBreakdown}. */
+export interface MemoryBreakdown {
+  /** Anonymous mappings of exactly 256 KiB: V8's heap pages (node is built without pointer compression, so each page is a mapping of its own). */
+  v8Pages: number;
+  /** Other anonymous memory and glibc's `[heap]`: malloc (buffers, external strings such as the bundle's source), thread stacks. */
+  otherAnon: number;
+  /** File-backed pages: the node binary (code, ICU data, V8's snapshot) and shared libraries. */
+  files: number;
+}
+
+/**
+ * A process's RSS split by kind of mapping, from /proc/<pid>/smaps (Linux); sampled from outside,
+ * so the measured process runs exactly as deployed. The 256 KiB rule was checked against V8's own
+ * `v8.getHeapStatistics().total_physical_size` in the backend: 26.7 against 29.5 MB at idle (its
+ * large objects are mappings of other sizes); under load the pages V8 frees and has not returned yet
+ * count here too.
+ */
+export function memoryBreakdown(pid: number): MemoryBreakdown {
+  const kb = { v8Pages: 0, otherAnon: 0, files: 0 };
+  let kind: keyof MemoryBreakdown = "files";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const bytes = Number.parseInt(mapping[2]!, 16) - Number.parseInt(mapping[1]!, 16);
+      const path = mapping[3]!;
+      kind = path.startsWith("/") ? "files" : path === "" && bytes === 256 * 1024 ? "v8Pages" : "otherAnon";
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[kind] += Number(rss[1]);
+  }
+  const mb = (n: number) => Math.round((n / 1024) * 10) / 10;
+  return { v8Pages: mb(kb.v8Pages), otherAnon: mb(kb.otherAnon), files: mb(kb.files) };
+}
+
+/** {@link memoryBreakdown} as a note: "V8 heap pages 135.6 MB, other anonymous 31 MB, files 52 MB". */
+export const breakdownNote = (b: MemoryBreakdown) =>
+  `V8 heap pages ${b.v8Pages} MB, other anonymous (malloc, stacks) ${b.otherAnon} MB, file-backed (node binary, libraries) ${b.files} MB`;
+
 /** CPU time (user + system) a process has used, in milliseconds (Linux /proc; 100 ticks a second). */
 export function cpuMs(pid: number): number {
   try {
