@@ -11,6 +11,8 @@ import * as relayLease from "./migrations/0008-relay-lease.ts";
 import * as eventSequences from "./migrations/0009-event-sequences.ts";
 import * as oauthClients from "./migrations/0010-oauth-clients.ts";
 import * as taskActivity from "./migrations/0011-task-activity.ts";
+import * as writeSideIndexes from "./migrations/0012-write-side-indexes.ts";
+import * as outboxClaim from "./migrations/0013-outbox-claim.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -25,6 +27,8 @@ export const migrations: Record<string, Migration> = {
   "0009-event-sequences": eventSequences,
   "0010-oauth-clients": oauthClients,
   "0011-task-activity": taskActivity,
+  "0012-write-side-indexes": writeSideIndexes,
+  "0013-outbox-claim": outboxClaim,
 };
 
 function migrator(db: Kysely<any>): Migrator {

@@ -1,4 +1,5 @@
 import type { Executor } from "@todo/db";
+import { type RawBuilder, sql } from "kysely";
 
 /**
  * The aggregate an event is ordered within: its task when it names one ("task/<id>"), else its
@@ -6,6 +7,19 @@ import type { Executor } from "@todo/db";
  */
 export function aggregateOf(event: { task_id: number | null; user_id: string }): string {
   return event.task_id !== null ? `task/${event.task_id}` : `user/${event.user_id}`;
+}
+
+/**
+ * assignSequences in SQL, for the one event of a task that the same statement inserts: a data-
+ * modifying CTE body over the CTE `row` (one row per task, with its `id` and `user_id`) that
+ * counts each task's aggregate (aggregateOf: "task/<id>") up by one and answers `aggregate` and
+ * `last_sequence`, the event's number (1 for a new task). Same row lock as assignSequences.
+ */
+export function taskSequenceSql(row: string): RawBuilder<{ aggregate: string; last_sequence: number }> {
+  return sql`(INSERT INTO event_sequences (aggregate, user_id, last_sequence)
+    SELECT 'task/' || r.id, r.user_id, 1 FROM ${sql.table(row)} r
+    ON CONFLICT (aggregate) DO UPDATE SET last_sequence = event_sequences.last_sequence + 1
+    RETURNING aggregate, last_sequence)`;
 }
 
 /**

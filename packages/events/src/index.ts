@@ -8,10 +8,11 @@ export {
   type Outcome,
   PermanentEventError,
 } from "./consumer.ts";
+export { taskSequenceSql } from "./event-sequence.ts";
 export { type FeedCursor, type FeedEvent, formatCursor, OutboxFeed, parseCursor } from "./feed.ts";
 export { createInProcessBus, type InProcessBus, type InProcessHandler } from "./in-process-transport.ts";
 export { createOutboxDriver, type OutboxDriverOptions } from "./outbox-driver.ts";
-export { type NewEvent, recordEvent, recordEvents } from "./outbox-writer.ts";
+export { type NewEvent, recordEvent, recordEvents, taskEventSql } from "./outbox-writer.ts";
 export { databaseCheck, outboxLagCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
 export { createMemoryStateStore, type StateStore } from "./state-store.ts";

@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type DomainEvent, type EventSource, SCHEMA_VERSION, topicOf } from "@todo/contracts";
+import {
+  type DomainEvent,
+  type DomainEventType,
+  type EventSource,
+  SCHEMA_VERSION,
+  topicOf,
+} from "@todo/contracts";
 import { type Executor, withTransaction } from "@todo/db";
+import { type RawBuilder, sql } from "kysely";
 import { assignSequences } from "./event-sequence.ts";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -10,6 +17,8 @@ export type NewEvent = DistributiveOmit<
 > & {
   source?: EventSource;
 };
+
+const DEFAULT_SOURCE: EventSource = "backend";
 
 /**
  * Writes an event to the outbox. Call it with the transaction that makes the change, so the
@@ -42,7 +51,7 @@ export async function recordEvents(
           event_id: randomUUID(),
           schema_version: SCHEMA_VERSION,
           timestamp: now.toISOString(),
-          source: event.source ?? "backend",
+          source: event.source ?? DEFAULT_SOURCE,
           sequence: sequences[i]!,
         }) as DomainEvent,
     );
@@ -60,4 +69,27 @@ export async function recordEvents(
       .execute();
     return payloads;
   });
+}
+
+/**
+ * recordEvent in SQL, for a statement that makes a task's change and writes its event at once (a
+ * create: one statement, so one round trip and no transaction around it). A data-modifying CTE
+ * body that inserts, for each row of the CTE `row` (the task's `id`, `user_id`, `task` as the API
+ * shows it, and `timestamp` as ISO-8601 UTC with ms), the outbox row recordEvents would write:
+ * payload `{event_type, task_id, user_id, data: {task}, event_id, schema_version, timestamp, source,
+ * sequence}`, with the number the CTE `sequence` answers (taskSequenceSql over the same row).
+ */
+export function taskEventSql(
+  event: { event_type: DomainEventType; source?: EventSource | undefined },
+  row: string,
+  sequence: string,
+): RawBuilder<Record<string, never>> {
+  return sql`(INSERT INTO outbox (event_id, topic, event_type, partition_key, payload)
+    SELECT e.id, ${topicOf(event.event_type)}, ${event.event_type}, r.user_id, jsonb_build_object(
+      'event_type', ${event.event_type}::text, 'task_id', r.id, 'user_id', r.user_id,
+      'data', jsonb_build_object('task', r.task), 'event_id', e.id,
+      'schema_version', ${SCHEMA_VERSION}::int, 'timestamp', r.timestamp,
+      'source', ${event.source ?? DEFAULT_SOURCE}::text, 'sequence', s.last_sequence)
+    FROM ${sql.table(row)} r JOIN ${sql.table(sequence)} s ON s.aggregate = 'task/' || r.id,
+      LATERAL (SELECT gen_random_uuid() AS id) e)`;
 }

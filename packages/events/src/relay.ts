@@ -34,9 +34,6 @@ export interface RelayOptions {
   pruneIntervalMs?: number;
 }
 
-// Namespace of the per-user advisory locks, so they cannot collide with other advisory locks.
-const RELAY_LOCK_NAMESPACE = 7_401;
-
 interface ClaimedRow {
   id: number;
   topic: string;
@@ -157,39 +154,19 @@ export class OutboxRelay {
 
   /**
    * Leases the next pending rows, in id order, of users none of whose pending rows is leased by
-   * another relay (a lease past `leased_until` counts as free: its relay died). The per-user
-   * advisory lock, held only while claiming, keeps two relays from claiming one user's rows at
-   * once; the second statement runs after the locks are taken, so it sees every committed claim.
+   * another relay (a lease past `leased_until` counts as free: its relay died). One statement, so
+   * one round trip: the database's outbox_claim (migration 0013-outbox-claim) takes a per-user
+   * advisory lock, held only while claiming, so two relays never claim one user's rows at once,
+   * and leases the rows with a statement that runs after the locks are taken, so it sees every
+   * committed claim.
    */
   private async claim(): Promise<ClaimedRow[]> {
     const { batchSize, leaseMs } = this.opts;
-    const rows = await this.opts.database.db.transaction().execute(async (tx) => {
-      const users = await sql<{ partition_key: string }>`
-        SELECT partition_key FROM (
-          SELECT partition_key, min(id) AS first FROM outbox
-          WHERE published_at IS NULL
-          GROUP BY partition_key
-          HAVING bool_and(leased_until IS NULL OR leased_until < now())
-          ORDER BY first
-          LIMIT ${batchSize}
-        ) candidates
-        WHERE pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(partition_key))`.execute(tx);
-      const keys = users.rows.map((r) => r.partition_key);
-      if (keys.length === 0) return [];
-      const claimed = await sql<ClaimedRow>`
-        UPDATE outbox SET lease_owner = ${this.owner},
-          leased_until = now() + ${leaseMs} * interval '1 millisecond'
-        WHERE published_at IS NULL AND id IN (
-          SELECT id FROM outbox
-          WHERE published_at IS NULL AND partition_key = any(${keys})
-            AND partition_key NOT IN (
-              SELECT partition_key FROM outbox
-              WHERE published_at IS NULL AND partition_key = any(${keys}) AND leased_until >= now())
-          ORDER BY id
-          LIMIT ${batchSize})
-        RETURNING id, topic, partition_key, payload`.execute(tx);
-      return claimed.rows;
-    });
+    const { rows } = await sql<ClaimedRow>`
+      SELECT id, topic, partition_key, payload
+      FROM outbox_claim(${this.owner}, ${leaseMs} * interval '1 millisecond', ${batchSize})`.execute(
+      this.opts.database.db,
+    );
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
 

@@ -8,13 +8,13 @@ import {
 } from "@todo/contracts";
 import type { Database } from "@todo/db";
 import { type Executor, withTransaction } from "@todo/db";
-import { recordEvent } from "@todo/events";
+import { recordEvent, taskEventSql, taskSequenceSql } from "@todo/events";
 import { sql, type Transaction } from "kysely";
 import type { ServiceContext } from "./context.ts";
 import { assertPriorityExists } from "./priorities.ts";
 import { followCompletedInstance } from "./recurring-instances.ts";
 import { nextReminderAt } from "./reminders.ts";
-import { loadTask, tagsJsonOf, taskJson } from "./task-snapshot.ts";
+import { isoTime, loadTask, tagsJsonOf, taskJson } from "./task-snapshot.ts";
 
 export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
   const task = await loadTask(ctx.db, ctx.userId, id);
@@ -23,37 +23,28 @@ export async function getTask(ctx: ServiceContext, id: number): Promise<Task> {
 }
 
 /**
- * Creates the caller's task with its tags and its task.created event, in one transaction of two
- * statements: the task, its tag links and its JSON are written and read back by one statement,
- * which inserts nothing unless the priority exists and every tag is the caller's; only then are
- * they looked up one by one, to say which is unknown (400 invalid_reference).
+ * Creates the caller's task with its tags and its task.created event in one statement (so one
+ * round trip, atomic without a transaction around it): insertTask. It inserts nothing unless the
+ * priority exists and every tag is the caller's; only then are they looked up one by one, to say
+ * which is unknown (400 invalid_reference).
  */
 export async function createTask(ctx: ServiceContext, input: CreateTaskBody): Promise<Task> {
-  return withTransaction(ctx.db, async (tx) => {
-    const task = await insertTask(tx, ctx.userId, input);
-    if (!task) {
-      if (input.priority_id !== undefined) await assertPriorityExists(tx, input.priority_id);
-      if (input.tag_ids?.length) await ownedTags(tx, ctx.userId, input.tag_ids);
-      throw new Error("the task was not inserted, yet its priority and tags exist");
-    }
-    await recordEvent(tx, {
-      event_type: "task.created",
-      task_id: task.id,
-      user_id: ctx.userId,
-      data: { task },
-      ...(ctx.source ? { source: ctx.source } : {}),
-    });
-    return task;
-  });
+  const task = await insertTask(ctx, input);
+  if (task) return task;
+  if (input.priority_id !== undefined) await assertPriorityExists(ctx.db, input.priority_id);
+  if (input.tag_ids?.length) await ownedTags(ctx.db, ctx.userId, input.tag_ids);
+  throw new Error("the task was not inserted, yet its priority and tags exist");
 }
 
 /**
  * One statement: the caller's tags among `tag_ids` (`owned`), the task inserted only if all of
- * them are and the priority exists (`t`), its task_tags rows (`linked`), and the task in the
- * API's shape with those tags (the statement cannot see the task_tags rows it writes). Answers
- * undefined when nothing was inserted.
+ * them are and the priority exists (`t`), its task_tags rows (`linked`), the task in the API's
+ * shape with those tags (`j`; the statement cannot see the task_tags rows it writes), its event's
+ * sequence number (`seq`) and its outbox row (`ev`, the payload recordEvent would write). Answers
+ * undefined when nothing was inserted (then nothing was written at all).
  */
-async function insertTask(tx: Executor, userId: string, input: CreateTaskBody): Promise<Task | undefined> {
+async function insertTask(ctx: ServiceContext, input: CreateTaskBody): Promise<Task | undefined> {
+  const { userId } = ctx;
   const tagIds = input.tag_ids ?? [];
   const values: Record<string, unknown> = {
     user_id: userId,
@@ -70,7 +61,7 @@ async function insertTask(tx: Executor, userId: string, input: CreateTaskBody): 
     ...(input.priority_id !== undefined ? { priority_id: input.priority_id } : {}),
   };
   const columns = Object.keys(values) as (keyof Database["tasks"] & string)[];
-  const row = await tx
+  const row = await ctx.db
     .with("owned", (db) =>
       db
         .selectFrom("tags")
@@ -98,9 +89,21 @@ async function insertTask(tx: Executor, userId: string, input: CreateTaskBody): 
         .columns(["task_id", "tag_id"])
         .expression(db.selectFrom(["t", "owned"]).select(["t.id as task_id", "owned.id as tag_id"])),
     )
-    .selectFrom("t")
-    .innerJoin("priorities as p", "p.id", "t.priority_id")
-    .select(taskJson(ownedTagsJson).as("task"))
+    .with("j", (db) =>
+      db
+        .selectFrom("t")
+        .innerJoin("priorities as p", "p.id", "t.priority_id")
+        .select([
+          "t.id",
+          "t.user_id",
+          taskJson(ownedTagsJson).as("task"),
+          isoTime("t.created_at").as("timestamp"),
+        ]),
+    )
+    .with("seq", () => taskSequenceSql("j"))
+    .with("ev", () => taskEventSql({ event_type: "task.created", source: ctx.source }, "j", "seq"))
+    .selectFrom("j")
+    .select("j.task")
     .executeTakeFirst();
   return row?.task;
 }
