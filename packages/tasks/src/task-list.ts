@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, type ListTasksQuery } from "@todo/contracts
 import { afterKeys, CUSTOM_PLAN, cursorValues, orderByKeys, type SortKey } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
 import type { ServiceContext } from "./context.ts";
-import { prioritiesAsShown, selectTasksWithPriority, tagsAggregate, taskJson } from "./task-snapshot.ts";
+import { prioritiesAsShown, selectTasksWithPriority, tagsAggregate, taskJsonText } from "./task-snapshot.ts";
 
 /**
  * One page of the caller's tasks as the API's JSON text (a TaskList), built by the database: the
@@ -169,7 +169,7 @@ export async function pageOfTasks(
       GROUP BY l.task_id
     )
     SELECT
-      array_to_json(array_agg(${taskJson(sql`coalesce(pt.tags, '[]'::json)`, sql`row_to_json(p)`)} ORDER BY t.ord))::text AS items,
+      '[' || string_agg(${taskJsonText(sql`coalesce(pt.tags, '[]'::json)`, sql`p.json`)}, ',' ORDER BY t.ord) || ']' AS items,
       max(t.total) AS total,
       max(t.remaining) AS remaining,
       (array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1] AS last,
