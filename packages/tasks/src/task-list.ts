@@ -196,11 +196,40 @@ export async function pageOfTasks(
 
 /** Up to this many tasks a search reads the user's own rows rather than the global trigram index. */
 const FEW_TASKS = 5000;
+/** How long a user's count (few or many) is reused: it only picks the plan, never the answer. */
+const FEW_TASKS_TTL_MS = 60_000;
+/** At most this many users' counts are kept (the oldest go first). */
+const FEW_TASKS_KEPT = 10_000;
 
+/**
+ * Whether the caller has at most FEW_TASKS tasks, counted at most once a minute per user (per
+ * database handle): both ways of searching find the same rows, so a count a minute old costs at
+ * most a slower plan, and a search is one statement instead of two.
+ */
 async function hasFewTasks(ctx: ServiceContext): Promise<boolean> {
+  const counts = fewTasksCounts(ctx.db);
+  const known = counts.get(ctx.userId);
+  const now = Date.now();
+  if (known && now - known.at < FEW_TASKS_TTL_MS) return known.few;
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE user_id = ${ctx.userId} LIMIT ${FEW_TASKS + 1}) x`.execute(
     ctx.db,
   );
-  return (rows[0]?.n ?? 0) <= FEW_TASKS;
+  const few = (rows[0]?.n ?? 0) <= FEW_TASKS;
+  counts.delete(ctx.userId);
+  counts.set(ctx.userId, { few, at: now });
+  if (counts.size > FEW_TASKS_KEPT) counts.delete(counts.keys().next().value!);
+  return few;
+}
+
+/** Each database handle's remembered counts (a transaction, a handle of its own, counts afresh). */
+const fewTasksByDatabase = new WeakMap<object, Map<string, { few: boolean; at: number }>>();
+
+function fewTasksCounts(db: ServiceContext["db"]): Map<string, { few: boolean; at: number }> {
+  let counts = fewTasksByDatabase.get(db);
+  if (!counts) {
+    counts = new Map();
+    fewTasksByDatabase.set(db, counts);
+  }
+  return counts;
 }

@@ -153,3 +153,38 @@ test("every sort, order and filter lists the reference order, whole pages equal 
     next_cursor: null,
   });
 });
+
+test("a search counts the caller's tasks (to pick its plan) once, not on every search; each user is counted", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  // Every statement the verbs run through this handle, as text (the plugin also sees the
+  // queries nested in a statement; only the ones that ran have a result).
+  const built = new Map<object, string>();
+  const statements: string[] = [];
+  const logged = database.db.withPlugin({
+    transformQuery: ({ node, queryId }) => {
+      built.set(queryId, database.db.getExecutor().compileQuery(node, queryId).sql);
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      statements.push(built.get(queryId)!);
+      return result;
+    },
+  });
+  const ada = await createUser(database);
+  const bob = await createUser(database);
+  await createTask({ db: database.db, userId: ada }, { title: "Café order" });
+  const search = async (userId: string, word: string) =>
+    (
+      JSON.parse(
+        await listTasksJson({ db: logged, userId }, ListTasksQuery.parse({ search: word })),
+      ) as TaskList
+    ).items.map((task) => task.title);
+  assert.deepEqual(await search(ada, "cafe"), ["Café order"]);
+  assert.deepEqual(await search(ada, "order"), ["Café order"]);
+  assert.deepEqual(await search(bob, "cafe"), []);
+  const counts = statements.filter((text) => text.includes("LIMIT"));
+  assert.equal(counts.length, 2, `one count per user:\n${statements.join("\n")}`);
+  // Three pages, and bob's empty page counts his total apart.
+  assert.equal(statements.length, 6);
+});
