@@ -42,7 +42,9 @@ export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): P
     // A user with few tasks is searched from their own rows (strpos cannot use the global trigram
     // index, so the plan starts from the user's index); a user with many takes the trigram index.
     if (await hasFewTasks(ctx)) {
-      filtered = filtered.where(sql<boolean>`strpos(t.search_text, fold_text(${query.search})) > 0`);
+      // The folded word is a subquery, computed once: in the prepared statement's generic plan
+      // fold_text of a parameter would run again for each of the user's rows.
+      filtered = filtered.where(sql<boolean>`strpos(t.search_text, (SELECT fold_text(${query.search}))) > 0`);
     } else {
       // Planned for each pattern: a plan made without knowing it would take the trigram index even
       // for a word in every title.
