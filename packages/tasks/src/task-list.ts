@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, type ListTasksQuery } from "@todo/contracts
 import { afterKeys, CUSTOM_PLAN, cursorValues, orderByKeys, type SortKey } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
 import type { ServiceContext } from "./context.ts";
-import { prioritiesAsShown, selectTasksWithPriority, tagsAggregate, taskJsonText } from "./task-snapshot.ts";
+import { prioritiesAsShown, tagsAggregate, taskJsonText } from "./task-snapshot.ts";
 
 /**
  * One page of the caller's tasks as the API's JSON text (a TaskList), built by the database: the
@@ -14,11 +14,13 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
   return pageOfTasks(ctx, filtered, taskOrder(query), query);
 }
 
-export type FilteredTasks = ReturnType<typeof selectTasksWithPriority>;
+export type FilteredTasks = ReturnType<typeof selectTasks>;
 
-/** The caller's tasks (`t`, with priority `p`) that pass the query's filters and search. */
+const selectTasks = (db: ServiceContext["db"]) => db.selectFrom("tasks as t");
+
+/** The caller's tasks (`t`) that pass the query's filters and search. */
 export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): Promise<FilteredTasks> {
-  let filtered = selectTasksWithPriority(ctx.db).where("t.user_id", "=", ctx.userId);
+  let filtered = selectTasks(ctx.db).where("t.user_id", "=", ctx.userId);
   if (query.status) filtered = filtered.where("t.completed", "=", query.status === "completed");
   if (query.priority_id !== undefined) filtered = filtered.where("t.priority_id", "=", query.priority_id);
   if (query.recurring_task_id !== undefined) {
@@ -60,8 +62,10 @@ export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): P
 export interface TaskOrder {
   /** The keys the page is ordered and its cursor is keyed by, over the columns k0, k1 and t.id. */
   keys: SortKey[];
-  /** The expressions k0, k1 stand for, over the filtered tasks. */
+  /** The expressions k0, k1 stand for, over the filtered tasks (and their priority `p` if `byPriority`). */
   columns: RawBuilder<unknown>[];
+  /** Whether the columns read the task's priority `p` (joined only then). */
+  byPriority?: boolean;
   /** Cursors are valid only for the sort and direction they were made for. */
   scope: string;
 }
@@ -90,6 +94,7 @@ export function taskOrder(query: Pick<ListTasksQuery, "sort" | "order">): TaskOr
           id,
         ],
         columns: [sql`p.level`, sql`t.due_date`],
+        byPriority: true,
         scope,
       };
     case "title":
@@ -120,8 +125,12 @@ export async function pageOfTasks(
   const after = query.cursor ? decodeCursor(scope, query.cursor, keys.length) : undefined;
   const offset = after !== undefined ? 0 : query.offset;
   const orderBy = orderByKeys(keys);
+  // The priority only where the order reads it (its columns are SQL text, so the type holds).
+  const source = order.byPriority
+    ? (filtered.innerJoin("priorities as p", "p.id", "t.priority_id") as unknown as FilteredTasks)
+    : filtered;
   // Only the columns the page shows: the rows are sorted whole, and search_text is wide.
-  const inner = filtered.select([
+  const inner = source.select([
     "t.id",
     "t.user_id",
     "t.title",
@@ -141,11 +150,11 @@ export async function pageOfTasks(
   const page = ctx.db
     .selectFrom(inner.as("t"))
     .selectAll("t")
-    .select([
-      sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"),
-      sql<number>`count(*) OVER ()`.as("remaining"),
-    ])
-    .$if(after !== undefined, (qb) => qb.where(afterKeys(keys, after!)))
+    .select(sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"))
+    // The rows left from the cursor on; without a cursor they are all the rows (the total).
+    .$if(after !== undefined, (qb) =>
+      qb.select(sql<number>`count(*) OVER ()`.as("remaining")).where(afterKeys(keys, after!)),
+    )
     .orderBy(sql`${orderBy}`)
     .limit(query.limit)
     .offset(offset);
@@ -173,7 +182,7 @@ export async function pageOfTasks(
     SELECT
       '[' || string_agg(${taskJsonText(sql`coalesce(pt.tags, '[]'::json)`, sql`p.json`)}, ',' ORDER BY t.ord) || ']' AS items,
       max(t.total) AS total,
-      max(t.remaining) AS remaining,
+      max(${after !== undefined ? sql`t.remaining` : sql`t.total`}) AS remaining,
       (array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1] AS last,
       count(*)::int AS rows
     FROM page t
