@@ -2,7 +2,7 @@ import { decodeCursor, encodeCursor, type ListTasksQuery } from "@todo/contracts
 import { afterKeys, CUSTOM_PLAN, cursorValues, orderByKeys, type SortKey } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
 import type { ServiceContext } from "./context.ts";
-import { selectTasksWithPriority, taskJson } from "./task-snapshot.ts";
+import { prioritiesAsShown, tagsAggregate, taskJsonText } from "./task-snapshot.ts";
 
 /**
  * One page of the caller's tasks as the API's JSON text (a TaskList), built by the database: the
@@ -14,11 +14,13 @@ export async function listTasksJson(ctx: ServiceContext, query: ListTasksQuery):
   return pageOfTasks(ctx, filtered, taskOrder(query), query);
 }
 
-export type FilteredTasks = ReturnType<typeof selectTasksWithPriority>;
+export type FilteredTasks = ReturnType<typeof selectTasks>;
 
-/** The caller's tasks (`t`, with priority `p`) that pass the query's filters and search. */
+const selectTasks = (db: ServiceContext["db"]) => db.selectFrom("tasks as t");
+
+/** The caller's tasks (`t`) that pass the query's filters and search. */
 export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): Promise<FilteredTasks> {
-  let filtered = selectTasksWithPriority(ctx.db).where("t.user_id", "=", ctx.userId);
+  let filtered = selectTasks(ctx.db).where("t.user_id", "=", ctx.userId);
   if (query.status) filtered = filtered.where("t.completed", "=", query.status === "completed");
   if (query.priority_id !== undefined) filtered = filtered.where("t.priority_id", "=", query.priority_id);
   if (query.recurring_task_id !== undefined) {
@@ -42,7 +44,9 @@ export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): P
     // A user with few tasks is searched from their own rows (strpos cannot use the global trigram
     // index, so the plan starts from the user's index); a user with many takes the trigram index.
     if (await hasFewTasks(ctx)) {
-      filtered = filtered.where(sql<boolean>`strpos(t.search_text, fold_text(${query.search})) > 0`);
+      // The folded word is a subquery, computed once: in the prepared statement's generic plan
+      // fold_text of a parameter would run again for each of the user's rows.
+      filtered = filtered.where(sql<boolean>`strpos(t.search_text, (SELECT fold_text(${query.search}))) > 0`);
     } else {
       // Planned for each pattern: a plan made without knowing it would take the trigram index even
       // for a word in every title.
@@ -58,8 +62,10 @@ export async function filterTasks(ctx: ServiceContext, query: ListTasksQuery): P
 export interface TaskOrder {
   /** The keys the page is ordered and its cursor is keyed by, over the columns k0, k1 and t.id. */
   keys: SortKey[];
-  /** The expressions k0, k1 stand for, over the filtered tasks. */
+  /** The expressions k0, k1 stand for, over the filtered tasks (and their priority `p` if `byPriority`). */
   columns: RawBuilder<unknown>[];
+  /** Whether the columns read the task's priority `p` (joined only then). */
+  byPriority?: boolean;
   /** Cursors are valid only for the sort and direction they were made for. */
   scope: string;
 }
@@ -88,6 +94,7 @@ export function taskOrder(query: Pick<ListTasksQuery, "sort" | "order">): TaskOr
           id,
         ],
         columns: [sql`p.level`, sql`t.due_date`],
+        byPriority: true,
         scope,
       };
     case "title":
@@ -104,8 +111,8 @@ export function taskOrder(query: Pick<ListTasksQuery, "sort" | "order">): TaskOr
 /**
  * The page asked for (offset or keyset cursor) of the filtered tasks in `order`, with its page
  * info, as the API's JSON text. One statement: the page, the total (a window over every filtered
- * row), the rows left from the cursor on, and the page already as JSON (taskJson, each row's tags
- * looked up only for the rows of the page): nothing is parsed into objects here only to be
+ * row), the rows left from the cursor on, and the page already as JSON (taskJson, with the tags of
+ * the page's rows read at once): nothing is parsed into objects here only to be
  * serialized again. A second count runs only past the last page, where no row carries the total.
  */
 export async function pageOfTasks(
@@ -118,8 +125,12 @@ export async function pageOfTasks(
   const after = query.cursor ? decodeCursor(scope, query.cursor, keys.length) : undefined;
   const offset = after !== undefined ? 0 : query.offset;
   const orderBy = orderByKeys(keys);
+  // The priority only where the order reads it (its columns are SQL text, so the type holds).
+  const source = order.byPriority
+    ? (filtered.innerJoin("priorities as p", "p.id", "t.priority_id") as unknown as FilteredTasks)
+    : filtered;
   // Only the columns the page shows: the rows are sorted whole, and search_text is wide.
-  const inner = filtered.select([
+  const inner = source.select([
     "t.id",
     "t.user_id",
     "t.title",
@@ -139,25 +150,45 @@ export async function pageOfTasks(
   const page = ctx.db
     .selectFrom(inner.as("t"))
     .selectAll("t")
-    .select([
-      sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"),
-      sql<number>`count(*) OVER ()`.as("remaining"),
-    ])
-    .$if(after !== undefined, (qb) => qb.where(afterKeys(keys, after!)))
+    .select(sql<number>`row_number() OVER (ORDER BY ${orderBy})`.as("ord"))
+    // The rows left from the cursor on; without a cursor they are all the rows (the total).
+    .$if(after !== undefined, (qb) =>
+      qb.select(sql<number>`count(*) OVER ()`.as("remaining")).where(afterKeys(keys, after!)),
+    )
     .orderBy(sql`${orderBy}`)
     .limit(query.limit)
     .offset(offset);
-  const row = await ctx.db
-    .selectFrom(page.as("t"))
-    .innerJoin("priorities as p", "p.id", "t.priority_id")
-    .select([
-      sql<string | null>`array_to_json(array_agg(${taskJson()} ORDER BY t.ord))::text`.as("items"),
-      sql<number | null>`max(t.total)`.as("total"),
-      sql<number | null>`max(t.remaining)`.as("remaining"),
-      sql<unknown[] | null>`(array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1]`.as("last"),
-      sql<number>`count(*)::int`.as("rows"),
-    ])
-    .executeTakeFirstOrThrow();
+  // The page's tags in one step: the caller's few tags, each tag's links (one index range per
+  // tag), joined to the page's ids by hash. OFFSET 0 keeps the links a step of their own: a
+  // generic plan, guessing a page of 5 rows, would otherwise look task_tags up once per task,
+  // each lookup on an index page of its own. Only the caller's tags: a task links no other's.
+  const { rows } = await sql<{
+    items: string | null;
+    total: number | null;
+    remaining: number | null;
+    last: unknown[] | null;
+    rows: number;
+  }>`WITH page AS (${page}),
+    page_tags AS (
+      SELECT l.task_id, ${tagsAggregate("l.g")} AS tags
+      FROM page JOIN (
+        SELECT tt.task_id, g
+        FROM (SELECT id, name, color FROM tags WHERE user_id = ${ctx.userId}) g
+        JOIN task_tags tt ON tt.tag_id = g.id
+        OFFSET 0
+      ) l ON l.task_id = page.id
+      GROUP BY l.task_id
+    )
+    SELECT
+      '[' || string_agg(${taskJsonText(sql`coalesce(pt.tags, '[]'::json)`, sql`p.json`)}, ',' ORDER BY t.ord) || ']' AS items,
+      max(t.total) AS total,
+      max(${after !== undefined ? sql`t.remaining` : sql`t.total`}) AS remaining,
+      (array_agg(${cursorValues(keys)} ORDER BY t.ord DESC))[1] AS last,
+      count(*)::int AS rows
+    FROM page t
+    JOIN ${prioritiesAsShown} p ON p.id = t.priority_id
+    LEFT JOIN page_tags pt ON pt.task_id = t.id`.execute(ctx.db);
+  const row = rows[0]!;
   const total = Number(
     row.total ??
       (await filtered.select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow()).total,
@@ -176,11 +207,40 @@ export async function pageOfTasks(
 
 /** Up to this many tasks a search reads the user's own rows rather than the global trigram index. */
 const FEW_TASKS = 5000;
+/** How long a user's count (few or many) is reused: it only picks the plan, never the answer. */
+const FEW_TASKS_TTL_MS = 60_000;
+/** At most this many users' counts are kept (the oldest go first). */
+const FEW_TASKS_KEPT = 10_000;
 
+/**
+ * Whether the caller has at most FEW_TASKS tasks, counted at most once a minute per user (per
+ * database handle): both ways of searching find the same rows, so a count a minute old costs at
+ * most a slower plan, and a search is one statement instead of two.
+ */
 async function hasFewTasks(ctx: ServiceContext): Promise<boolean> {
+  const counts = fewTasksCounts(ctx.db);
+  const known = counts.get(ctx.userId);
+  const now = Date.now();
+  if (known && now - known.at < FEW_TASKS_TTL_MS) return known.few;
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE user_id = ${ctx.userId} LIMIT ${FEW_TASKS + 1}) x`.execute(
     ctx.db,
   );
-  return (rows[0]?.n ?? 0) <= FEW_TASKS;
+  const few = (rows[0]?.n ?? 0) <= FEW_TASKS;
+  counts.delete(ctx.userId);
+  counts.set(ctx.userId, { few, at: now });
+  if (counts.size > FEW_TASKS_KEPT) counts.delete(counts.keys().next().value!);
+  return few;
+}
+
+/** Each database handle's remembered counts (a transaction, a handle of its own, counts afresh). */
+const fewTasksByDatabase = new WeakMap<object, Map<string, { few: boolean; at: number }>>();
+
+function fewTasksCounts(db: ServiceContext["db"]): Map<string, { few: boolean; at: number }> {
+  let counts = fewTasksByDatabase.get(db);
+  if (!counts) {
+    counts = new Map();
+    fewTasksByDatabase.set(db, counts);
+  }
+  return counts;
 }
