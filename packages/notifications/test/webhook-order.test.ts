@@ -51,11 +51,16 @@ test("a retried webhook arrives after later ones; data.sequence puts them back i
   await waitFor(() => accepted.length === 3, "the three webhooks, the retried one included");
   assert.ok(receiver.received.length > 3, "the first attempt of task.created was refused");
 
-  // What the receiver accepted, in arrival order: the creation came last.
+  // What the receiver accepted, in arrival order: the creation came last. The other two are
+  // not ordered either (a delivery may be slower than the next), so either may come first.
   const arrivals = accepted;
+  assert.equal(arrivals.at(-1)!.type, "task.created");
   assert.deepEqual(
-    arrivals.map((b) => b.type),
-    ["task.updated", "task.completed", "task.created"],
+    arrivals
+      .slice(0, 2)
+      .map((b) => b.type)
+      .sort(),
+    ["task.completed", "task.updated"],
   );
   // Ordered by sequence, they read as they happened.
   assert.deepEqual(
@@ -70,6 +75,6 @@ test("a retried webhook arrives after later ones; data.sequence puts them back i
     if (seen && seen.data.sequence! >= body.data.sequence!) dropped.push(body.type);
     else latest.set(body.data.task_id!, body);
   }
-  assert.deepEqual(dropped, ["task.created"]);
+  assert.ok(dropped.includes("task.created"), "the stale creation is dropped");
   assert.equal(latest.get(7)!.type, "task.completed");
 });
