@@ -11,6 +11,7 @@ import * as relayLease from "./migrations/0008-relay-lease.ts";
 import * as eventSequences from "./migrations/0009-event-sequences.ts";
 import * as oauthClients from "./migrations/0010-oauth-clients.ts";
 import * as taskActivity from "./migrations/0011-task-activity.ts";
+import * as outboxPendingEstimate from "./migrations/0014-outbox-pending-estimate.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0009-event-sequences": eventSequences,
   "0010-oauth-clients": oauthClients,
   "0011-task-activity": taskActivity,
+  "0014-outbox-pending-estimate": outboxPendingEstimate,
 };
 
 function migrator(db: Kysely<any>): Migrator {
