@@ -7,6 +7,8 @@ export interface DaprTransportOptions {
   host?: string;
   pubsubName: string;
   timeoutMs?: number;
+  /** Publishes in flight at once, each for a different partition key (EventTransport.concurrency); 8. */
+  concurrency?: number;
 }
 
 /**
@@ -18,6 +20,9 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
   const base = `http://${options.host ?? "127.0.0.1"}:${options.httpPort}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
   return {
     name: "dapr",
+    // Publishes of different users overlap: the sidecar's Kafka producer batches concurrent sends,
+    // and a burst of events no longer holds the ones committed after it for its whole length.
+    concurrency: options.concurrency ?? 8,
     async publish({ topic, partitionKey, event }: OutboundEvent) {
       const url = `${base}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`;
       let response: SidecarAnswer;

@@ -13,6 +13,7 @@ import * as oauthClients from "./migrations/0010-oauth-clients.ts";
 import * as taskActivity from "./migrations/0011-task-activity.ts";
 import * as writeSideIndexes from "./migrations/0012-write-side-indexes.ts";
 import * as outboxClaim from "./migrations/0013-outbox-claim.ts";
+import * as outboxPendingEstimate from "./migrations/0014-outbox-pending-estimate.ts";
 import * as tagLinksByTag from "./migrations/0015-tag-links-by-tag.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0011-task-activity": taskActivity,
   "0012-write-side-indexes": writeSideIndexes,
   "0013-outbox-claim": outboxClaim,
+  "0014-outbox-pending-estimate": outboxPendingEstimate,
   "0015-tag-links-by-tag": tagLinksByTag,
 };
 

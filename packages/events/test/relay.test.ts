@@ -144,6 +144,63 @@ test("two relays at once publish every event exactly once, each user's events in
   }
 });
 
+test("a transport taking several publishes at once gets different users' events side by side, one user's in order; a failure holds only what follows it", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const users = await Promise.all(["a", "b", "c", "d", "e", "f"].map((name) => createUser(database, name)));
+  // A burst: three events of each of six users, interleaved as the commits came.
+  for (let round = 1; round <= 3; round++) {
+    for (const userId of users) await writeEvents(database, userId, 1, round);
+  }
+  const { transport, received } = recordingTransport();
+  const inFlight = new Set<string>();
+  let most = 0;
+  const failing = { user: users[1], task: 2 };
+  const overlapping = {
+    ...transport,
+    concurrency: 4,
+    publish: async (m: Parameters<typeof transport.publish>[0]) => {
+      assert.ok(!inFlight.has(m.partitionKey), "one event of a user in flight at a time");
+      inFlight.add(m.partitionKey);
+      most = Math.max(most, inFlight.size);
+      try {
+        await new Promise((r) => setImmediate(r));
+        if (m.partitionKey === failing.user && m.event.data.task_id === failing.task)
+          throw new Error("broker unavailable");
+        return await transport.publish(m);
+      } finally {
+        inFlight.delete(m.partitionKey);
+      }
+    },
+  };
+  const relay = new OutboxRelay({
+    registry: createRegistry("test"),
+    database,
+    transport: overlapping,
+    log: quietLog,
+  });
+
+  await relay.drain();
+  assert.equal(most, 4, "four users' publishes overlapped");
+  const sent = (userId: string) =>
+    received.filter((m) => m.partitionKey === userId).map((m) => m.event.data.task_id);
+  assert.deepEqual(sent(failing.user!), [1], "the failed event and the user's later one wait");
+  const pending = await database.db
+    .selectFrom("outbox")
+    .select(["partition_key", "attempts", "last_error"])
+    .where("published_at", "is", null)
+    .orderBy("id")
+    .execute();
+  assert.ok(pending.some((r) => r.partition_key === failing.user && r.attempts === 1 && r.last_error));
+
+  failing.user = undefined;
+  await relay.drain();
+  assert.equal(received.length, 18);
+  assert.equal(new Set(received.map((m) => m.event.id)).size, 18, "no event published twice");
+  for (const userId of users) assert.deepEqual(sent(userId), [1, 2, 3], `user ${userId} in order`);
+  assert.equal(await pendingCount(database), 0);
+});
+
 test("published rows are pruned after the retention period; pending ones never", async (t) => {
   const database = await openTestDatabase();
   t.after(() => database.close());
