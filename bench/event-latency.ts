@@ -26,9 +26,9 @@ export const eventLatency: Benchmark = {
 async function benchEventLatency(users: BenchUser[]): Promise<void> {
   // Everything from the create benchmark must be through first: this measures an idle pipeline.
   await waitForSubscriber(180_000);
-  // That includes what its creates set off: each is due in 24 h, the default reminder offset, so
-  // the reminder sweep after it emits one task.due.approaching per create (thousands, published
-  // while this benchmark would already be running).
+  // That includes what they set off: a reminder already due (a task due within its reminder
+  // offset makes the sweep emit a task.due.approaching at once; thousands of them would still be
+  // going out while this benchmark runs) and any row the relays have not published yet.
   const t = performance.now();
   await waitUntil(
     async () =>
