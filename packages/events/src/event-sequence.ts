@@ -1,12 +1,15 @@
 import type { Executor } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
 
+/** The prefix of a task's aggregate ("task/<id>"), shared by aggregateOf and the SQL below. */
+export const TASK_AGGREGATE = "task/";
+
 /**
  * The aggregate an event is ordered within: its task when it names one ("task/<id>"), else its
  * user ("user/<id>": notification.send without a task, user.deleted).
  */
 export function aggregateOf(event: { task_id: number | null; user_id: string }): string {
-  return event.task_id !== null ? `task/${event.task_id}` : `user/${event.user_id}`;
+  return event.task_id !== null ? `${TASK_AGGREGATE}${event.task_id}` : `user/${event.user_id}`;
 }
 
 /**
@@ -17,7 +20,7 @@ export function aggregateOf(event: { task_id: number | null; user_id: string }):
  */
 export function taskSequenceSql(row: string): RawBuilder<{ aggregate: string; last_sequence: number }> {
   return sql`(INSERT INTO event_sequences (aggregate, user_id, last_sequence)
-    SELECT 'task/' || r.id, r.user_id, 1 FROM ${sql.table(row)} r
+    SELECT ${TASK_AGGREGATE}::text || r.id, r.user_id, 1 FROM ${sql.table(row)} r
     ON CONFLICT (aggregate) DO UPDATE SET last_sequence = event_sequences.last_sequence + 1
     RETURNING aggregate, last_sequence)`;
 }

@@ -8,7 +8,7 @@ import {
 } from "@todo/contracts";
 import { type Executor, withTransaction } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
-import { assignSequences } from "./event-sequence.ts";
+import { assignSequences, TASK_AGGREGATE } from "./event-sequence.ts";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewEvent = DistributiveOmit<
@@ -90,6 +90,6 @@ export function taskEventSql(
       'data', jsonb_build_object('task', r.task), 'event_id', e.id,
       'schema_version', ${SCHEMA_VERSION}::int, 'timestamp', r.timestamp,
       'source', ${event.source ?? DEFAULT_SOURCE}::text, 'sequence', s.last_sequence)
-    FROM ${sql.table(row)} r JOIN ${sql.table(sequence)} s ON s.aggregate = 'task/' || r.id,
+    FROM ${sql.table(row)} r JOIN ${sql.table(sequence)} s ON s.aggregate = ${TASK_AGGREGATE}::text || r.id,
       LATERAL (SELECT gen_random_uuid() AS id) e)`;
 }
