@@ -141,13 +141,24 @@ const isSoakRow = (r: BenchRow) => r.name.startsWith("soak_");
  */
 export async function recordRows(rows: BenchRow[], replace?: (row: BenchRow) => boolean): Promise<void> {
   const existing = await readDocument(jsonPath);
-  const merged = new Map((existing?.rows ?? []).filter((r) => !replace?.(r)).map((r) => [key(r), r]));
-  for (const row of rows) merged.set(key(row), row);
+  const fresh = new Map(rows.map((r) => [key(r), r]));
+  const taken = (r: BenchRow) => {
+    const row = fresh.get(key(r)) ?? r;
+    fresh.delete(key(r));
+    return row;
+  };
+  const kept = (existing?.rows ?? []).filter((r) => !replace?.(r)).map(taken);
+  // As writeReport orders them: the full run's rows in the order it ran them (a row measured again
+  // stays in its place), then the others by name.
+  const ofRun = (r: BenchRow) => r.command.startsWith("npm run bench");
   const doc: Document = {
     ...(existing ?? {}),
     machine: existing?.run ? existing.machine : machine(),
     date: existing?.run ? existing.date : new Date().toISOString().slice(0, 10),
-    rows: [...merged.values()].sort((a, b) => key(a).localeCompare(key(b))),
+    rows: [
+      ...kept.filter(ofRun),
+      ...[...kept.filter((r) => !ofRun(r)), ...fresh.values()].sort((a, b) => key(a).localeCompare(key(b))),
+    ],
   };
   await writeFile(jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
   await writeFile(mdPath, await renderMarkdown(doc));
