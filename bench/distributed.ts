@@ -164,6 +164,48 @@ export async function waitForSubscriber(timeoutMs: number): Promise<void> {
   );
 }
 
+/**
+ * Waits until the stack is quiet: no reminder due, the outbox drained and both consumers (the benchmark's subscriber
+ * in the notification service's place, and the audit service) idle, no event handled for `quietMs`. A latency benchmark then
+ * measures its own work, not the consumers still catching up with the backlog the benchmark before
+ * it left on the same two cores. Answers the wait in ms; throws after `timeoutMs`.
+ */
+export async function settle(timeoutMs: number, quietMs = 2_000): Promise<number> {
+  const started = performance.now();
+  // A due reminder's sweep writes its event in the same transaction, so once none is due, the
+  // outbox holds all of them (a burst of creates due within their reminder offset sets off one
+  // task.due.approaching each, still going out long after the creates).
+  await waitUntil(
+    async () =>
+      (await query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE next_reminder_at <= now()"))[0]!
+        .n === 0,
+    "the due reminders to be swept",
+    timeoutMs,
+    250,
+  );
+  await drainOutbox(timeoutMs);
+  const counts = async () => {
+    await pollDeliveries();
+    return `${deliveries.length},${await consumedTotal("audit-service")}`;
+  };
+  let last = await counts();
+  let since = performance.now();
+  await waitUntil(
+    async () => {
+      const now = await counts();
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      }
+      return performance.now() - since >= quietMs;
+    },
+    "the consumers to go quiet",
+    Math.max(1, timeoutMs - (performance.now() - started)),
+    250,
+  );
+  return Math.round(performance.now() - started);
+}
+
 export async function drainOutbox(timeoutMs: number): Promise<boolean> {
   return waitUntil(
     async () =>
@@ -185,9 +227,14 @@ export async function query<T>(text: string, values: unknown[] = []): Promise<T[
   }
 }
 
-/** How many events the notification service's consumer has handled (its /metrics), any outcome. */
-export async function consumedTotal(): Promise<number> {
-  const text = await fetch(`${subscriberUrl}/metrics`).then((r) => r.text());
+/**
+ * How many events a consuming service has handled (its /metrics `events_consumed_total`, any
+ * outcome); the notification service's unless another is named.
+ */
+export async function consumedTotal(
+  app: "notification-service" | "audit-service" = "notification-service",
+): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${appPort(app)}/metrics`).then((r) => r.text());
   let total = 0;
   for (const m of text.matchAll(/^events_consumed_total\{[^}]*\} (\d+)/gm)) total += Number(m[1]);
   return total;
