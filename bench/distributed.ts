@@ -5,6 +5,7 @@ import pg from "pg";
 import type { BenchUser } from "./seed.ts";
 import { bundle, bundleNode, imageEnvironment } from "./services.ts";
 import {
+  type AppId,
   appPort,
   daprPort,
   log,
@@ -24,14 +25,22 @@ export const services: Service[] = [];
 /** The benchmark's database on the stack's PostgreSQL (created and seeded by the runner). */
 export const databaseUrl = `postgres://todo@127.0.0.1:${ports.POSTGRES_PORT}/bench`;
 
+/**
+ * A service as its image runs it: its bundle (scripts/bundle.mjs, as the Dockerfile builds it) on
+ * the images' Node (BENCH_NODE), with the image's compile cache, NODE_OPTIONS and malloc arenas.
+ */
+export async function spawnAsImage(app: AppId, env: Record<string, string>): Promise<Service> {
+  const entry = await bundle(app);
+  return spawnService(`app-${app}`, bundleNode, [entry], { ...imageEnvironment(entry), ...env });
+}
+
 export async function startDistributed(): Promise<void> {
   const common = { HOST: "127.0.0.1", LOG_LEVEL: "warn", DATABASE_URL: databaseUrl };
-  // The backend as its image runs it (the bundle, the images' Node with BENCH_NODE, its compile
-  // cache and NODE_OPTIONS): the API rows report its CPU per request and its RSS under load.
-  const backendEntry = await bundle("backend");
-  const backend = spawnService("app-backend", bundleNode, [backendEntry], {
+  // Every service runs as its image runs it: the API rows report the backend's CPU per request and
+  // its RSS under load, and the recurring benchmark measures the scheduler against the events its
+  // instances set off, which the other services handle on the same two cores.
+  const backend = await spawnAsImage("backend", {
     ...common,
-    ...imageEnvironment(backendEntry),
     PORT: String(appPort("backend")),
     DAPR_HTTP_PORT: String(daprPort("backend")),
     BETTER_AUTH_SECRET: secret,
@@ -42,16 +51,11 @@ export async function startDistributed(): Promise<void> {
   services.push(backend);
   await waitForHttp(`${backendUrl}/readyz`, 60_000, backend);
   await sidecar.start("backend");
-  const recurring = spawnService(
-    "app-recurring-task-service",
-    process.execPath,
-    ["--import", "tsx", "apps/recurring-task-service/src/main.ts"],
-    {
-      ...common,
-      PORT: String(appPort("recurring-task-service")),
-      DAPR_HTTP_PORT: String(daprPort("recurring-task-service")),
-    },
-  );
+  const recurring = await spawnAsImage("recurring-task-service", {
+    ...common,
+    PORT: String(appPort("recurring-task-service")),
+    DAPR_HTTP_PORT: String(daprPort("recurring-task-service")),
+  });
   services.push(recurring);
   await waitForHttp(`http://127.0.0.1:${appPort("recurring-task-service")}/readyz`, 60_000, recurring);
   await sidecar.start("recurring-task-service");
@@ -64,12 +68,11 @@ export async function startDistributed(): Promise<void> {
   services.push(subscriber);
   await waitForHttp(`${subscriberUrl}/healthz`, 60_000, subscriber);
   await sidecar.start("notification-service");
-  const audit = spawnService(
-    "app-audit-service",
-    process.execPath,
-    ["--import", "tsx", "apps/audit-service/src/main.ts"],
-    { ...common, PORT: String(appPort("audit-service")), DAPR_HTTP_PORT: String(daprPort("audit-service")) },
-  );
+  const audit = await spawnAsImage("audit-service", {
+    ...common,
+    PORT: String(appPort("audit-service")),
+    DAPR_HTTP_PORT: String(daprPort("audit-service")),
+  });
   services.push(audit);
   await waitForHttp(`http://127.0.0.1:${appPort("audit-service")}/healthz`, 60_000, audit);
   await sidecar.start("audit-service");

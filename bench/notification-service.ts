@@ -15,12 +15,13 @@ import {
   query,
   republish,
   services,
+  spawnAsImage,
   subscriberUrl,
 } from "./distributed.ts";
 import { type Benchmark, P, redelivery, row } from "./harness.ts";
 import { summarize } from "./report.ts";
 import type { BenchUser } from "./seed.ts";
-import { appPort, daprPort, sidecar, spawnService, stackDir, waitForHttp, waitUntil } from "./stack.ts";
+import { appPort, daprPort, sidecar, stackDir, waitForHttp, waitUntil } from "./stack.ts";
 
 export const notificationService: Benchmark = {
   name: "notification",
@@ -42,21 +43,16 @@ async function benchNotifications(users: BenchUser[]): Promise<void> {
     await probe.stop();
     services.splice(services.indexOf(probe), 1);
   }
-  const notifier = spawnService(
-    "app-notification-service",
-    process.execPath,
-    ["--import", "tsx", "apps/notification-service/src/main.ts"],
-    {
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      DATABASE_URL: databaseUrl,
-      PORT: String(appPort("notification-service")),
-      DAPR_HTTP_PORT: String(daprPort("notification-service")),
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
-      // The token its sidecar presents (sidecar.sh reads it from the stack's secrets file).
-      APP_API_TOKEN: stackAppApiToken(),
-    },
-  );
+  const notifier = await spawnAsImage("notification-service", {
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    PORT: String(appPort("notification-service")),
+    DAPR_HTTP_PORT: String(daprPort("notification-service")),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+    // The token its sidecar presents (sidecar.sh reads it from the stack's secrets file).
+    APP_API_TOKEN: stackAppApiToken(),
+  });
   services.push(notifier);
   await waitForHttp(`${subscriberUrl}/readyz`, 60_000, notifier);
   await sidecar.start("notification-service");

@@ -81,7 +81,8 @@ async function renderMarkdown(doc: Document): Promise<string> {
       `Measured with \`${doc.run.command}\` on ${doc.machine}; run from ${doc.run.started} to ${doc.run.finished} (UTC, ${Math.round(doc.run.seconds / 60)} min). ` +
         "Everything (the services, PostgreSQL, Kafka, the sidecars and the load generator) shares these two cores, and other work on the machine moves absolute figures from one run to the next: compare figures taken in the same run.",
       "",
-      "Distributed mode: the services' mains on a PostgreSQL 15 server beside `daprd` 1.18 sidecars, Kafka 3.9 (KRaft) " +
+      "Distributed mode: the services as their images run them (each one's bundle on the images' Node, with their compile cache and NODE_OPTIONS; the notification service's place is held by the benchmark's own subscriber until its own benchmark) " +
+        "on a PostgreSQL 15 server beside `daprd` 1.18 sidecars, Kafka 3.9 (KRaft) " +
         "and Redis, all on 127.0.0.1, started by `infrastructure/stack` (provision.sh, up.sh; down.sh at the end). " +
         "Load comes from autocannon (closed loop) or from paced requests (open loop) as each row says. " +
         "Embedded mode: `npm start`'s process on PGlite.",
