@@ -178,14 +178,7 @@ export async function settle(timeoutMs: number, quietMs = 2_000): Promise<number
   // A due reminder's sweep writes its event in the same transaction, so once none is due, the
   // outbox holds all of them (a burst of creates due within their reminder offset sets off one
   // task.due.approaching each, still going out long after the creates).
-  await waitUntil(
-    async () =>
-      (await query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE next_reminder_at <= now()"))[0]!
-        .n === 0,
-    "the due reminders to be swept",
-    timeoutMs,
-    250,
-  );
+  await waitForNone("tasks WHERE next_reminder_at <= now()", "the due reminders to be swept", timeoutMs);
   await drainOutbox(timeoutMs);
   const counts = async () => {
     await pollDeliveries();
@@ -209,12 +202,15 @@ export async function settle(timeoutMs: number, quietMs = 2_000): Promise<number
   return Math.round(performance.now() - started);
 }
 
-export async function drainOutbox(timeoutMs: number): Promise<boolean> {
+export function drainOutbox(timeoutMs: number): Promise<boolean> {
+  return waitForNone("outbox WHERE published_at IS NULL", "the outbox to drain", timeoutMs);
+}
+
+/** Polls (every 250 ms) until `SELECT count(*) FROM <rows>` is 0; false after `timeoutMs`. */
+function waitForNone(rows: string, what: string, timeoutMs: number): Promise<boolean> {
   return waitUntil(
-    async () =>
-      (await query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL"))[0]!
-        .n === 0,
-    "the outbox to drain",
+    async () => (await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${rows}`))[0]!.n === 0,
+    what,
     timeoutMs,
     250,
   );
