@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor, type ListTasksQuery } from "@todo/contracts";
 import { afterKeys, CUSTOM_PLAN, cursorValues, orderByKeys, type SortKey } from "@todo/db";
 import { type RawBuilder, sql } from "kysely";
+import { LRUCache } from "lru-cache";
 import type { ServiceContext } from "./context.ts";
 import { prioritiesAsShown, tagsAggregate, taskJsonText } from "./task-snapshot.ts";
 
@@ -207,10 +208,11 @@ export async function pageOfTasks(
 
 /** Up to this many tasks a search reads the user's own rows rather than the global trigram index. */
 const FEW_TASKS = 5000;
-/** How long a user's count (few or many) is reused: it only picks the plan, never the answer. */
-const FEW_TASKS_TTL_MS = 60_000;
-/** At most this many users' counts are kept (the oldest go first). */
-const FEW_TASKS_KEPT = 10_000;
+/**
+ * Each database handle's remembered answers, per user: whether they have few tasks, for a minute,
+ * the 10,000 most recently counted users at most. A transaction, a handle of its own, counts afresh.
+ */
+const fewTasksByDatabase = new WeakMap<object, LRUCache<string, boolean>>();
 
 /**
  * Whether the caller has at most FEW_TASKS tasks, counted at most once a minute per user (per
@@ -218,29 +220,18 @@ const FEW_TASKS_KEPT = 10_000;
  * most a slower plan, and a search is one statement instead of two.
  */
 async function hasFewTasks(ctx: ServiceContext): Promise<boolean> {
-  const counts = fewTasksCounts(ctx.db);
+  let counts = fewTasksByDatabase.get(ctx.db);
+  if (!counts) {
+    counts = new LRUCache({ max: 10_000, ttl: 60_000 });
+    fewTasksByDatabase.set(ctx.db, counts);
+  }
   const known = counts.get(ctx.userId);
-  const now = Date.now();
-  if (known && now - known.at < FEW_TASKS_TTL_MS) return known.few;
+  if (known !== undefined) return known;
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE user_id = ${ctx.userId} LIMIT ${FEW_TASKS + 1}) x`.execute(
     ctx.db,
   );
   const few = (rows[0]?.n ?? 0) <= FEW_TASKS;
-  counts.delete(ctx.userId);
-  counts.set(ctx.userId, { few, at: now });
-  if (counts.size > FEW_TASKS_KEPT) counts.delete(counts.keys().next().value!);
+  counts.set(ctx.userId, few);
   return few;
-}
-
-/** Each database handle's remembered counts (a transaction, a handle of its own, counts afresh). */
-const fewTasksByDatabase = new WeakMap<object, Map<string, { few: boolean; at: number }>>();
-
-function fewTasksCounts(db: ServiceContext["db"]): Map<string, { few: boolean; at: number }> {
-  let counts = fewTasksByDatabase.get(db);
-  if (!counts) {
-    counts = new Map();
-    fewTasksByDatabase.set(db, counts);
-  }
-  return counts;
 }

@@ -53,7 +53,7 @@ function taskFields(
   tags: RawBuilder<unknown>,
   priority: RawBuilder<unknown>,
 ): [string, RawBuilder<unknown>][] {
-  const time = (column: string) => sql`coalesce('"' || ${isoTime(column)} || '"', 'null')`;
+  const time = (column: string) => jsonValue(sql`'"' || ${isoTime(column)} || '"'`);
   return [
     ["id", sql`t.id`],
     ["user_id", sql`'"' || t.user_id || '"'`],
