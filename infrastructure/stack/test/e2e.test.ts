@@ -6,7 +6,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { sampleTask } from "@todo/contracts/testing";
+import { createDaprTransport } from "@todo/dapr";
 import { openDatabase } from "@todo/db";
+import { toCloudEvent } from "@todo/events";
 import { sql } from "kysely";
 import {
   appPort,
@@ -308,4 +310,36 @@ test("a bulk publish (/v1.0-alpha1/publish/bulk) through daprd: each entry has i
     (await effectsFor(userId)).map((e) => e.event_id).sort(),
     [plain.event_id, ourCloudEvent.event_id].sort(),
   );
+});
+
+test("the transport's bulk publish through daprd: an entry Kafka refuses (over maxMessageBytes) comes back by its entryId, the others go out once", async () => {
+  const users = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+  const payloads = users.map((userId, i) => taskCreatedPayload(userId, 900_010 + i));
+  // Over the component's maxMessageBytes (1 MiB), under the sidecar's request limit (4 MiB).
+  (payloads[1]!.data.task as { description: string | null }).description = "x".repeat(1_200_000);
+  const transport = createDaprTransport({ httpPort: daprPort("backend"), pubsubName: "task-pubsub" });
+  const failed = await transport.publishBulk!(
+    payloads.map((payload, i) => ({
+      entryId: `entry-${i}`,
+      topic: "task-events",
+      partitionKey: payload.user_id,
+      event: toCloudEvent(payload as Parameters<typeof toCloudEvent>[0]),
+    })),
+  );
+  assert.deepEqual(
+    failed.map((f) => f.entryId),
+    ["entry-1"],
+  );
+  assert.match(failed[0]!.error, /too large|MaxMessageBytes|max/i);
+  for (const i of [0, 2]) {
+    await waitUntil(async () => (await effectsFor(users[i]!)).length === 1, `entry ${i}'s effect`);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const i of [0, 2]) {
+    assert.deepEqual(
+      (await effectsFor(users[i]!)).map((e) => e.event_id),
+      [payloads[i]!.event_id],
+    );
+  }
+  assert.deepEqual(await effectsFor(users[1]!), [], "the refused entry never reached a subscriber");
 });

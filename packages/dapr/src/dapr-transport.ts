@@ -1,4 +1,10 @@
-import { type EventTransport, type OutboundEvent, TransportError } from "@todo/events";
+import {
+  type BulkEntry,
+  type EventTransport,
+  type FailedEntry,
+  type OutboundEvent,
+  TransportError,
+} from "@todo/events";
 import { type SidecarAnswer, sidecarRequest } from "./sidecar-http.ts";
 
 export interface DaprTransportOptions {
@@ -7,22 +13,28 @@ export interface DaprTransportOptions {
   host?: string;
   pubsubName: string;
   timeoutMs?: number;
-  /** Publishes in flight at once, each for a different partition key (EventTransport.concurrency); 8. */
-  concurrency?: number;
+  /**
+   * The largest body of one bulk publish, in bytes (1 MiB): a layer's entries beyond it go in
+   * further calls, well under the sidecar's request limit (daprd's --max-body-size, 4 MiB).
+   */
+  maxBulkBytes?: number;
 }
 
 /**
  * Publishes through the sidecar's HTTP API and checks the status: the SDK's publish() reports
  * failure in its return value, which is too easy to ignore. The CloudEvents content type keeps
  * Dapr from wrapping our envelope a second time; the partition key keeps a user's events in order.
+ * publishBulk uses the bulk publish API (`POST /v1.0-alpha1/publish/bulk/<pubsub>/<topic>`, one
+ * call per topic, each entry with its own partition key): per event it cost the sidecar ~50
+ * instead of ~350 µs of CPU, Kafka ~40 instead of ~700 and the publisher ~25 instead of ~450
+ * (measured with 5,000 events, 50 a call against one at a time with 8 in flight).
  */
 export function createDaprTransport(options: DaprTransportOptions): EventTransport {
-  const base = `http://${options.host ?? "127.0.0.1"}:${options.httpPort}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
+  const sidecar = `http://${options.host ?? "127.0.0.1"}:${options.httpPort}`;
+  const base = `${sidecar}/v1.0/publish/${encodeURIComponent(options.pubsubName)}`;
+  const bulkBase = `${sidecar}/v1.0-alpha1/publish/bulk/${encodeURIComponent(options.pubsubName)}`;
   return {
     name: "dapr",
-    // Publishes of different users overlap: the sidecar's Kafka producer batches concurrent sends,
-    // and a burst of events no longer holds the ones committed after it for its whole length.
-    concurrency: options.concurrency ?? 8,
     async publish({ topic, partitionKey, event }: OutboundEvent) {
       const url = `${base}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`;
       let response: SidecarAnswer;
@@ -42,5 +54,95 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
       }
       await response.discard();
     },
+    async publishBulk(entries: BulkEntry[]) {
+      const calls: Promise<FailedEntry[]>[] = [];
+      for (const [topic, ofTopic] of groupBy(entries, (entry) => entry.topic)) {
+        for (const body of bulkBodies(ofTopic, options.maxBulkBytes ?? 1 << 20)) {
+          calls.push(
+            bulkPublish(`${bulkBase}/${encodeURIComponent(topic)}`, topic, body, options.timeoutMs ?? 5_000),
+          );
+        }
+      }
+      return (await Promise.all(calls)).flat();
+    },
   };
+}
+
+/**
+ * One bulk publish. 204: all went out. An error answer with `failedEntries` (daprd's
+ * BulkPublishResponse; the broker took the others): those entries. Any other answer, or none,
+ * throws, since it does not say which went out.
+ */
+async function bulkPublish(
+  url: string,
+  topic: string,
+  body: string,
+  timeoutMs: number,
+): Promise<FailedEntry[]> {
+  let response: SidecarAnswer;
+  try {
+    response = await sidecarRequest(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      timeoutMs,
+    });
+  } catch (error) {
+    throw new TransportError(`dapr sidecar unreachable: ${(error as Error).message}`, { cause: error });
+  }
+  if (response.status === 204 || response.status === 200) {
+    await response.discard();
+    return [];
+  }
+  const detail = await response.text().catch(() => "");
+  let failed: unknown;
+  try {
+    failed = (JSON.parse(detail) as { failedEntries?: unknown }).failedEntries;
+  } catch {
+    failed = undefined;
+  }
+  if (!Array.isArray(failed) || failed.length === 0) {
+    throw new TransportError(
+      `dapr bulk publish to ${topic} failed with ${response.status}: ${detail.slice(0, 500)}`,
+    );
+  }
+  return failed.map((entry: { entryId?: unknown; error?: unknown }) => ({
+    entryId: String(entry.entryId),
+    error: `dapr bulk publish to ${topic} failed with ${response.status}: ${String(entry.error ?? "no error given").slice(0, 500)}`,
+  }));
+}
+
+/** The JSON bodies (arrays of bulk entries) for `entries`, each at most about `maxBytes` long (one entry alone may exceed it). */
+function bulkBodies(entries: BulkEntry[], maxBytes: number): string[] {
+  const bodies: string[] = [];
+  let parts: string[] = [];
+  let size = 2;
+  for (const { entryId, partitionKey, event } of entries) {
+    const part = JSON.stringify({
+      entryId,
+      event,
+      contentType: "application/cloudevents+json",
+      metadata: { partitionKey },
+    });
+    const length = Buffer.byteLength(part) + 1;
+    if (parts.length > 0 && size + length > maxBytes) {
+      bodies.push(`[${parts.join(",")}]`);
+      parts = [];
+      size = 2;
+    }
+    parts.push(part);
+    size += length;
+  }
+  if (parts.length > 0) bodies.push(`[${parts.join(",")}]`);
+  return bodies;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }

@@ -19,8 +19,12 @@ const payload = {
   data: { task: taskSnapshot(userId, 7) },
 };
 
-/** A stand-in for the sidecar's HTTP API that records requests and answers with `status`. */
-async function fakeSidecar(t: import("node:test").TestContext, status: number) {
+/** A stand-in for the sidecar's HTTP API that records requests and answers with `status` (and `body`, if given). */
+async function fakeSidecar(
+  t: import("node:test").TestContext,
+  status: number,
+  answer?: (body: string) => unknown,
+) {
   const requests: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -31,7 +35,9 @@ async function fakeSidecar(t: import("node:test").TestContext, status: number) {
       res.end(
         status === 204
           ? undefined
-          : JSON.stringify({ errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE", message: "kafka down" }),
+          : JSON.stringify(
+              answer?.(body) ?? { errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE", message: "kafka down" },
+            ),
       );
     });
   });
@@ -68,6 +74,81 @@ test("a sidecar error is a thrown failure, not a silent success", async (t) => {
   const unreachable = createDaprTransport({ httpPort: 1, pubsubName: "task-pubsub" });
   await assert.rejects(
     unreachable.publish({ topic: "task-events", partitionKey: userId, event: toCloudEvent(payload) }),
+    /unreachable/,
+  );
+});
+
+const bulkEntry = (n: number, topic = "task-events", key = `user-${n}`) => {
+  const event = toCloudEvent({ ...payload, event_id: `00000000-0000-4000-8000-00000000000${n}`, task_id: n });
+  return { entryId: String(n), topic, partitionKey: key, event };
+};
+
+test("bulk publish (stand-in sidecar): one call per topic to the bulk API, each entry a CloudEvent with its own partition key", async (t) => {
+  const sidecar = await fakeSidecar(t, 204);
+  const transport = createDaprTransport({ httpPort: sidecar.port, pubsubName: "task-pubsub" });
+  const failed = await transport.publishBulk!([
+    bulkEntry(1),
+    bulkEntry(2, "notification-events"),
+    bulkEntry(3),
+  ]);
+  assert.deepEqual(failed, []);
+  const byUrl = new Map(sidecar.requests.map((r) => [r.url, r]));
+  assert.deepEqual([...byUrl.keys()].sort(), [
+    "/v1.0-alpha1/publish/bulk/task-pubsub/notification-events",
+    "/v1.0-alpha1/publish/bulk/task-pubsub/task-events",
+  ]);
+  const tasks = byUrl.get("/v1.0-alpha1/publish/bulk/task-pubsub/task-events")!;
+  assert.equal(tasks.headers["content-type"], "application/json");
+  const entries = JSON.parse(tasks.body);
+  assert.deepEqual(
+    entries.map((e: { entryId: string; contentType: string; metadata: unknown }) => [
+      e.entryId,
+      e.contentType,
+      e.metadata,
+    ]),
+    [
+      ["1", "application/cloudevents+json", { partitionKey: "user-1" }],
+      ["3", "application/cloudevents+json", { partitionKey: "user-3" }],
+    ],
+  );
+  assert.equal(entries[0].event.specversion, "1.0");
+  assert.equal(entries[0].event.data.task_id, 1, "the event travels intact");
+});
+
+test("bulk publish (stand-in sidecar): entries beyond the byte limit go in further calls", async (t) => {
+  const sidecar = await fakeSidecar(t, 204);
+  const transport = createDaprTransport({
+    httpPort: sidecar.port,
+    pubsubName: "task-pubsub",
+    maxBulkBytes: 2_000,
+  });
+  const entries = [1, 2, 3, 4, 5].map((n) => bulkEntry(n));
+  const one = Buffer.byteLength(JSON.stringify(JSON.parse(JSON.stringify(entries[0]))));
+  assert.ok(one > 700 && one < 1_000, `an entry is ${one} bytes: two fit in 2,000`);
+  assert.deepEqual(await transport.publishBulk!(entries), []);
+  const sizes = sidecar.requests.map((r) => JSON.parse(r.body).length);
+  assert.deepEqual(sizes, [2, 2, 1]);
+  assert.ok(sidecar.requests.every((r) => Buffer.byteLength(r.body) <= 2_000));
+});
+
+test("bulk publish (stand-in sidecar): the failed entries of an error answer are returned; an answer that names none, or no answer, throws", async (t) => {
+  const partial = await fakeSidecar(t, 500, () => ({
+    failedEntries: [{ entryId: "2", error: "kafka: message too large" }],
+    errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE",
+  }));
+  const transport = createDaprTransport({ httpPort: partial.port, pubsubName: "task-pubsub" });
+  const failed = await transport.publishBulk!([bulkEntry(1), bulkEntry(2), bulkEntry(3)]);
+  assert.equal(failed.length, 1);
+  assert.equal(failed[0]!.entryId, "2");
+  assert.match(failed[0]!.error, /failed with 500: kafka: message too large/);
+
+  const whole = await fakeSidecar(t, 500);
+  await assert.rejects(
+    createDaprTransport({ httpPort: whole.port, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
+    /bulk publish to task-events failed with 500.*kafka down/,
+  );
+  await assert.rejects(
+    createDaprTransport({ httpPort: 1, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
     /unreachable/,
   );
 });

@@ -17,5 +17,11 @@ export { databaseCheck, outboxLagCheck } from "./readiness.ts";
 export { OutboxRelay, type RelayOptions } from "./relay.ts";
 export { createMemoryStateStore, type StateStore } from "./state-store.ts";
 export { type Subscription, type SubscriptionDeps, subscriptionConsumer } from "./subscription.ts";
-export { type EventTransport, type OutboundEvent, TransportError } from "./transport.ts";
+export {
+  type BulkEntry,
+  type EventTransport,
+  type FailedEntry,
+  type OutboundEvent,
+  TransportError,
+} from "./transport.ts";
 export { type NextRound, WakeableLoop } from "./wakeable-loop.ts";

@@ -5,7 +5,7 @@ import { Counter, Gauge, type Log, type Registry } from "@todo/server";
 import { sql } from "kysely";
 import { jitteredBackoffMs } from "./backoff.ts";
 import { toCloudEvent } from "./cloud-event.ts";
-import type { EventTransport } from "./transport.ts";
+import { type EventTransport, TransportError } from "./transport.ts";
 import { type NextRound, WakeableLoop } from "./wakeable-loop.ts";
 
 export interface RelayOptions {
@@ -45,9 +45,10 @@ interface ClaimedRow {
  * Publishes outbox rows. Woken by NOTIFY after each commit, it leases pending rows in id order
  * (a short claim transaction), publishes them with no transaction open, then marks them
  * published. A user's rows are claimed only while none of them is leased by another relay, so
- * any number of relays keep each user's events in order; an expired lease is taken over. A
- * failing transport stops the batch at the first failure (later events must not overtake it),
- * gives the lease back and backs off.
+ * any number of relays keep each user's events in order; an expired lease is taken over. Where the
+ * transport has a bulk publish (Dapr), a batch goes out in a few calls, one row per user in each;
+ * else one publish per row. A user's failed event holds its later ones (they must not overtake
+ * it); the relay gives the rest of the lease back and backs off.
  */
 export class OutboxRelay {
   private readonly opts: Required<RelayOptions>;
@@ -115,56 +116,95 @@ export class OutboxRelay {
     if (claimed.length === 0) return { published: 0, failed: false };
     // Stop well before the lease runs out, so no other relay takes rows over while we publish.
     const stopAt = Date.now() + this.opts.leaseMs / 2;
-    const done: number[] = [];
-    let failure: { id: number; error: unknown } | undefined;
-    const publishInOrder = async (rows: ClaimedRow[]) => {
-      for (const row of rows) {
-        if (failure || Date.now() > stopAt) return;
-        // One event (and its subscriptions' transactions, in process) per unit: on PGlite requests
-        // are served between events, not after the whole batch.
-        await slices.pause();
-        try {
-          await this.opts.transport.publish({
-            topic: row.topic,
-            partitionKey: row.partition_key,
-            event: toCloudEvent(row.payload),
-          });
-          done.push(Number(row.id));
-          this.published.inc({ topic: row.topic });
-        } catch (error) {
-          if (failure) return;
-          failure = { id: Number(row.id), error };
-          this.failures.inc();
-          if (this.failuresInARow === 0) {
-            this.opts.log.warn(
-              { err: error, transport: this.opts.transport.name },
-              "publishing failed; events wait in the outbox",
-            );
-          }
-          // Later events (of this user, and so of the batch) must not overtake the failed one.
-          return;
-        }
+    const outcome: BatchOutcome = { done: [], failures: [] };
+    if (this.opts.transport.publishBulk) await this.publishInLayers(claimed, stopAt, outcome);
+    else await this.publishOneByOne(claimed, stopAt, outcome);
+    if (outcome.failures.length > 0) {
+      this.failures.inc(outcome.failures.length);
+      if (this.failuresInARow === 0) {
+        this.opts.log.warn(
+          {
+            err: outcome.failures[0]!.error,
+            failed: outcome.failures.length,
+            transport: this.opts.transport.name,
+          },
+          "publishing failed; events wait in the outbox",
+        );
       }
-    };
-    // A burst (a reminder sweep, a backlog after an outage) is published by several users at once,
-    // so the events committed after it wait for a fraction of its one-by-one publishing time.
-    // One at a time, the batch goes out in id order (as the in-process bus on PGlite wants it).
-    const concurrency = this.opts.transport.concurrency ?? 1;
-    const queues = concurrency > 1 ? byPartitionKey(claimed) : [claimed];
-    const lanes = Math.min(concurrency, queues.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        while (next < queues.length && !failure) await publishInOrder(queues[next++]!);
-      }),
-    );
+    }
     await slices.pause();
     await this.settle(
       claimed.map((row) => Number(row.id)),
-      done,
-      failure,
+      outcome,
     );
-    return { published: done.length, failed: failure !== undefined };
+    return { published: outcome.done.length, failed: outcome.failures.length > 0 };
+  }
+
+  /**
+   * One publish per event, in id order (as the in-process bus on PGlite wants it). The first
+   * failure stops the batch: later events (of that user, and so of the batch) must not overtake it.
+   */
+  private async publishOneByOne(claimed: ClaimedRow[], stopAt: number, outcome: BatchOutcome): Promise<void> {
+    for (const row of claimed) {
+      if (Date.now() > stopAt) return;
+      // One event (and its subscriptions' transactions, in process) per unit: on PGlite requests
+      // are served between events, not after the whole batch.
+      await this.opts.database.slices.pause();
+      try {
+        await this.opts.transport.publish({
+          topic: row.topic,
+          partitionKey: row.partition_key,
+          event: toCloudEvent(row.payload),
+        });
+      } catch (error) {
+        outcome.failures.push({ id: Number(row.id), error });
+        return;
+      }
+      outcome.done.push(Number(row.id));
+      this.published.inc({ topic: row.topic });
+    }
+  }
+
+  /**
+   * Bulk publishes in layers: the first pending row of each user in the batch, then the second of
+   * each, and so on, each layer in one call of the transport (one per topic for Dapr), because a
+   * bulk call keeps no order among its entries and a layer holds at most one row per user. A user
+   * whose entry failed has its later rows held (they must not overtake it) while the other users
+   * go on; a call that failed as a whole ends the batch.
+   */
+  private async publishInLayers(claimed: ClaimedRow[], stopAt: number, outcome: BatchOutcome): Promise<void> {
+    const held = new Set<string>();
+    for (const layer of layers(claimed)) {
+      const rows = layer.filter((row) => !held.has(row.partition_key));
+      if (rows.length === 0) continue;
+      if (Date.now() > stopAt) return;
+      await this.opts.database.slices.pause();
+      let failed: Map<string, string>;
+      try {
+        const answer = await this.opts.transport.publishBulk!(
+          rows.map((row) => ({
+            entryId: String(row.id),
+            topic: row.topic,
+            partitionKey: row.partition_key,
+            event: toCloudEvent(row.payload),
+          })),
+        );
+        failed = new Map(answer.map((entry) => [entry.entryId, entry.error]));
+      } catch (error) {
+        for (const row of rows) outcome.failures.push({ id: Number(row.id), error });
+        return;
+      }
+      for (const row of rows) {
+        const error = failed.get(String(row.id));
+        if (error === undefined) {
+          outcome.done.push(Number(row.id));
+          this.published.inc({ topic: row.topic });
+        } else {
+          outcome.failures.push({ id: Number(row.id), error: new TransportError(error) });
+          held.add(row.partition_key);
+        }
+      }
+    }
   }
 
   /**
@@ -186,15 +226,11 @@ export class OutboxRelay {
   }
 
   /**
-   * Marks what went out as published, records the failure, and gives back the rest of the lease.
+   * Marks what went out as published, records the failures, and gives back the rest of the lease.
    * When the whole batch went out (the usual case) that is one statement, without a transaction
    * around it (one statement is atomic by itself): two round trips fewer per batch.
    */
-  private async settle(
-    claimed: number[],
-    done: number[],
-    failure: { id: number; error: unknown } | undefined,
-  ): Promise<void> {
+  private async settle(claimed: number[], { done, failures }: BatchOutcome): Promise<void> {
     const markPublished = (db: Executor) =>
       db
         .updateTable("outbox")
@@ -207,13 +243,13 @@ export class OutboxRelay {
         }))
         .where("id", "=", sql<number>`any(${done})`)
         .execute();
-    if (!failure && done.length === claimed.length) {
+    if (failures.length === 0 && done.length === claimed.length) {
       await markPublished(this.opts.database.db);
       return;
     }
     await this.opts.database.db.transaction().execute(async (tx) => {
       if (done.length > 0) await markPublished(tx);
-      if (failure) {
+      for (const failure of failures) {
         await tx
           .updateTable("outbox")
           .set((eb) => ({
@@ -224,7 +260,8 @@ export class OutboxRelay {
           .where("lease_owner", "=", this.owner)
           .execute();
       }
-      const rest = claimed.filter((id) => !done.includes(id));
+      const sent = new Set(done);
+      const rest = claimed.filter((id) => !sent.has(id));
       if (rest.length > 0) {
         // Only our own lease: if it ran out and another relay took the rows, they are its now.
         await tx
@@ -284,15 +321,26 @@ export class OutboxRelay {
   }
 }
 
-/** The rows of each partition key (user), in their order; the keys in the order of their first row. */
-function byPartitionKey(rows: ClaimedRow[]): ClaimedRow[][] {
-  const queues = new Map<string, ClaimedRow[]>();
+/** What a batch did: the rows that went out, and the ones whose publish failed (with why). */
+interface BatchOutcome {
+  done: number[];
+  failures: { id: number; error: unknown }[];
+}
+
+/**
+ * The batch (in id order) as layers: the first row of each partition key (user), then the second
+ * of each, and so on; each layer in id order, so at most one row per key.
+ */
+function layers(rows: ClaimedRow[]): ClaimedRow[][] {
+  const result: ClaimedRow[][] = [];
+  const seen = new Map<string, number>();
   for (const row of rows) {
-    const queue = queues.get(row.partition_key);
-    if (queue) queue.push(row);
-    else queues.set(row.partition_key, [row]);
+    const depth = seen.get(row.partition_key) ?? 0;
+    seen.set(row.partition_key, depth + 1);
+    if (depth === result.length) result.push([row]);
+    else result[depth]!.push(row);
   }
-  return [...queues.values()];
+  return result;
 }
 
 function registerOutboxGauges(registry: Registry, database: DatabaseHandle): void {

@@ -2,7 +2,7 @@ import { sampleTask } from "@todo/contracts/testing";
 import type { DatabaseHandle } from "@todo/db";
 import { createTestUser } from "@todo/db/testing";
 import { silentLog } from "@todo/server";
-import type { EventTransport, OutboundEvent } from "../src/transport.ts";
+import type { BulkEntry, EventTransport, FailedEntry, OutboundEvent } from "../src/transport.ts";
 
 export const quietLog = silentLog;
 
@@ -23,6 +23,37 @@ export function recordingTransport() {
     },
   };
   return { transport, received, state };
+}
+
+/**
+ * A transport with a bulk publish, as Dapr's: it records each call's entries. `fail(entry)` names
+ * an entry that does not go out (its error), and while `down` is true every call throws.
+ */
+export function recordingBulkTransport() {
+  const received: OutboundEvent[] = [];
+  const calls: BulkEntry[][] = [];
+  const state: { down: boolean; fail: (entry: BulkEntry) => string | undefined } = {
+    down: false,
+    fail: () => undefined,
+  };
+  const transport: EventTransport = {
+    name: "recording-bulk",
+    async publish() {
+      throw new Error("a transport with publishBulk is given every event through it");
+    },
+    async publishBulk(entries) {
+      calls.push(entries);
+      if (state.down) throw new Error("broker unavailable");
+      const failed: FailedEntry[] = [];
+      for (const entry of entries) {
+        const error = state.fail(entry);
+        if (error === undefined) received.push(entry);
+        else failed.push({ entryId: entry.entryId, error });
+      }
+      return failed;
+    },
+  };
+  return { transport, received, calls, state };
 }
 
 export function taskSnapshot(userId: string, id: number) {

@@ -5,7 +5,14 @@ import { createRegistry } from "@todo/server";
 import { waitFor } from "@todo/server/testing";
 import { recordEvent } from "../src/outbox-writer.ts";
 import { OutboxRelay } from "../src/relay.ts";
-import { createUser, pendingCount, quietLog, recordingTransport, taskSnapshot } from "./fixtures.ts";
+import {
+  createUser,
+  pendingCount,
+  quietLog,
+  recordingBulkTransport,
+  recordingTransport,
+  taskSnapshot,
+} from "./fixtures.ts";
 
 async function writeEvents(
   database: Awaited<ReturnType<typeof openTestDatabase>>,
@@ -144,60 +151,96 @@ test("two relays at once publish every event exactly once, each user's events in
   }
 });
 
-test("a transport taking several publishes at once gets different users' events side by side, one user's in order; a failure holds only what follows it", async (t) => {
+test("a bulk transport gets the batch in layers: each call holds at most one event per user, and each user's events go out in order", async (t) => {
   const database = await openTestDatabase();
   t.after(() => database.close());
-  const users = await Promise.all(["a", "b", "c", "d", "e", "f"].map((name) => createUser(database, name)));
-  // A burst: three events of each of six users, interleaved as the commits came.
+  const [a, b, c] = await Promise.all(["a", "b", "c"].map((name) => createUser(database, name)));
+  // As the commits came: a1 b1 a2 c1 a3 c2, and a notification event of b's (another topic).
+  await writeEvents(database, a!, 1, 1);
+  await writeEvents(database, b!, 1, 1);
+  await writeEvents(database, a!, 1, 2);
+  await writeEvents(database, c!, 1, 1);
+  await writeEvents(database, a!, 1, 3);
+  await writeEvents(database, c!, 1, 2);
+  await recordEvent(database.db, {
+    event_type: "notification.send",
+    task_id: 1,
+    user_id: b!,
+    data: { title: "Due soon", body: "task 1" },
+  });
+  const { transport, received, calls } = recordingBulkTransport();
+  const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
+
+  assert.equal(await relay.drain(), 7);
+  const shape = calls.map((entries) =>
+    entries.map((e) => `${[a, b, c].indexOf(e.partitionKey)}:${e.topic}:${e.event.data.task_id}`),
+  );
+  assert.deepEqual(shape, [
+    ["0:task-events:1", "1:task-events:1", "2:task-events:1"],
+    ["0:task-events:2", "2:task-events:2", "1:notification-events:1"],
+    ["0:task-events:3"],
+  ]);
+  for (const entries of calls) {
+    assert.equal(
+      new Set(entries.map((e) => e.partitionKey)).size,
+      entries.length,
+      "one entry per user a call",
+    );
+    assert.equal(new Set(entries.map((e) => e.entryId)).size, entries.length, "entry ids unique in a call");
+  }
+  assert.equal(new Set(received.map((m) => m.event.id)).size, 7);
+  assert.equal(await pendingCount(database), 0);
+  assert.equal(await relay.drain(), 0, "nothing is published twice");
+});
+
+test("a bulk transport's failed entry holds that user's later events while the others go on; a call that fails whole ends the batch", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const users = await Promise.all(["a", "b", "c"].map((name) => createUser(database, name)));
   for (let round = 1; round <= 3; round++) {
     for (const userId of users) await writeEvents(database, userId, 1, round);
   }
-  const { transport, received } = recordingTransport();
-  const inFlight = new Set<string>();
-  let most = 0;
-  const failing = { user: users[1], task: 2 };
-  const overlapping = {
-    ...transport,
-    concurrency: 4,
-    publish: async (m: Parameters<typeof transport.publish>[0]) => {
-      assert.ok(!inFlight.has(m.partitionKey), "one event of a user in flight at a time");
-      inFlight.add(m.partitionKey);
-      most = Math.max(most, inFlight.size);
-      try {
-        await new Promise((r) => setImmediate(r));
-        if (m.partitionKey === failing.user && m.event.data.task_id === failing.task)
-          throw new Error("broker unavailable");
-        return await transport.publish(m);
-      } finally {
-        inFlight.delete(m.partitionKey);
-      }
-    },
-  };
-  const relay = new OutboxRelay({
-    registry: createRegistry("test"),
-    database,
-    transport: overlapping,
-    log: quietLog,
-  });
-
-  await relay.drain();
-  assert.equal(most, 4, "four users' publishes overlapped");
+  const { transport, received, calls, state } = recordingBulkTransport();
+  const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
   const sent = (userId: string) =>
     received.filter((m) => m.partitionKey === userId).map((m) => m.event.data.task_id);
-  assert.deepEqual(sent(failing.user!), [1], "the failed event and the user's later one wait");
-  const pending = await database.db
+  const failing = users[1]!;
+  state.fail = (entry) =>
+    entry.partitionKey === failing && entry.event.data.task_id === 2 ? "kafka: message rejected" : undefined;
+
+  assert.equal(await relay.drain(), 7);
+  assert.deepEqual(sent(users[0]!), [1, 2, 3]);
+  assert.deepEqual(sent(failing), [1], "the failed event and the user's later one wait");
+  assert.deepEqual(sent(users[2]!), [1, 2, 3]);
+  assert.ok(
+    calls[2]!.every((e) => e.partitionKey !== failing),
+    "the failed user's third event was not offered after its second failed",
+  );
+  const waiting = await database.db
     .selectFrom("outbox")
-    .select(["partition_key", "attempts", "last_error"])
+    .select(["attempts", "last_error", "lease_owner"])
     .where("published_at", "is", null)
     .orderBy("id")
     .execute();
-  assert.ok(pending.some((r) => r.partition_key === failing.user && r.attempts === 1 && r.last_error));
+  assert.deepEqual(
+    waiting.map((r) => [r.attempts, r.last_error, r.lease_owner]),
+    [
+      [1, "kafka: message rejected", null],
+      [0, null, null],
+    ],
+    "the failure is recorded on its row; the held row is not charged an attempt; both leases given back",
+  );
 
-  failing.user = undefined;
-  await relay.drain();
-  assert.equal(received.length, 18);
-  assert.equal(new Set(received.map((m) => m.event.id)).size, 18, "no event published twice");
-  for (const userId of users) assert.deepEqual(sent(userId), [1, 2, 3], `user ${userId} in order`);
+  // The broker down: the first call throws, nothing more is tried in that batch.
+  state.fail = () => undefined;
+  state.down = true;
+  const callsBefore = calls.length;
+  assert.equal(await relay.drain(), 0);
+  assert.equal(calls.length, callsBefore + 1, "one call, then the batch ends");
+  state.down = false;
+  assert.equal(await relay.drain(), 2);
+  assert.deepEqual(sent(failing), [1, 2, 3], "in order after recovery");
+  assert.equal(new Set(received.map((m) => m.event.id)).size, 9, "no event published twice");
   assert.equal(await pendingCount(database), 0);
 });
 
