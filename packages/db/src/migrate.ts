@@ -15,6 +15,7 @@ import * as writeSideIndexes from "./migrations/0012-write-side-indexes.ts";
 import * as outboxClaim from "./migrations/0013-outbox-claim.ts";
 import * as outboxPendingEstimate from "./migrations/0014-outbox-pending-estimate.ts";
 import * as tagLinksByTag from "./migrations/0015-tag-links-by-tag.ts";
+import * as outboxClaimIndexScan from "./migrations/0016-outbox-claim-index-scan.ts";
 
 // Listed here, not read from disk, so bundles and the embedded mode find them the same way.
 export const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   "0013-outbox-claim": outboxClaim,
   "0014-outbox-pending-estimate": outboxPendingEstimate,
   "0015-tag-links-by-tag": tagLinksByTag,
+  "0016-outbox-claim-index-scan": outboxClaimIndexScan,
 };
 
 function migrator(db: Kysely<any>): Migrator {
