@@ -23,7 +23,12 @@ await runService({
     return { ...loaded, database: loaded.database, authSecret: loaded.authSecret };
   },
   openDatabase: async (config, connection) => {
-    const database = await openDatabase(config.database, connection);
+    // The LISTEN connection (the feed's and the relay's) and those of the first /readyz (its two
+    // database checks) are made while the migrations run and the server is built.
+    const database = await openDatabase(config.database, {
+      ...connection,
+      openEarly: { listener: true, pool: 2 },
+    });
     if (config.migrateOnStart) await migrateToLatest(database.db);
     return database;
   },

@@ -24,7 +24,10 @@ const env = await environmentOrExit(process.env, {
 await runService({
   name: "notification-service",
   loadConfig: () => loadServiceConfig(env),
-  openDatabase: (config, connection) => openDatabase(config.database, connection),
+  // The LISTEN connection (the relay's and the delivery worker's wake-ups) and the connections of
+  // the first /readyz (its three database checks) are made while the server is built.
+  openDatabase: (config, connection) =>
+    openDatabase(config.database, { ...connection, openEarly: { listener: true, pool: 3 } }),
   build: async ({ config, database, logger, registry }) => {
     const stateStore = createDaprStateStore({
       httpPort: config.dapr.httpPort,

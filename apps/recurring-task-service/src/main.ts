@@ -13,7 +13,10 @@ const env = await environmentOrExit(process.env, { required: ["DATABASE_URL"] })
 await runService({
   name: "recurring-task-service",
   loadConfig: () => loadRecurringConfig(env),
-  openDatabase: (config, connection) => openDatabase(config.database, connection),
+  // The relay's LISTEN connection and those of the first /readyz (its two database checks) are
+  // made while the server is built.
+  openDatabase: (config, connection) =>
+    openDatabase(config.database, { ...connection, openEarly: { listener: true, pool: 2 } }),
   build: async ({ config, database, logger, registry }) => {
     const app = await createServer({
       service: "recurring-task-service",

@@ -49,6 +49,14 @@ export interface DatabaseOptions {
    * `fallback_application_name`, so an `application_name` in the URL or `PGAPPNAME` wins.
    */
   applicationName?: string;
+  /**
+   * Server only: connections to open now, in the background, instead of when first needed:
+   * `pool` of the pool's (idle until used), and with `listener` the LISTEN connection. A service
+   * opens them while it builds its server, so that neither its workers' `listen()` nor its first
+   * `/readyz` waits for a connection to be made. A connection that fails here is made again when
+   * needed (and that failure is reported then).
+   */
+  openEarly?: { pool?: number; listener?: boolean };
 }
 
 export async function openDatabase(
@@ -66,6 +74,7 @@ export async function openDatabase(
         target.poolSize ?? 10,
         target.preparedStatements ?? true,
         onError,
+        options.openEarly ?? {},
       )
     : openPglite(target.dataDir, target.image);
 }
@@ -135,6 +144,7 @@ async function openPostgres(
   poolSize: number,
   preparedStatements: boolean,
   onError: (error: Error) => void,
+  openEarly: NonNullable<DatabaseOptions["openEarly"]>,
 ): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ ...connection, max: poolSize });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
@@ -146,22 +156,24 @@ async function openPostgres(
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: preparedStatements ? preparingPool(pool) : pool }),
   });
-  const listeners = new Set<{ stop(): Promise<void> }>();
+  const listener = sharedListener(connection, onError);
+  if (openEarly.listener) listener.connectEarly();
+  for (let i = 0; i < Math.min(openEarly.pool ?? 0, poolSize); i++) {
+    pool.connect().then(
+      (client) => client.release(),
+      () => {},
+    );
+  }
+  // One turn of the event loop, in which those connections send their start-up message: the
+  // server then sets them up while the caller goes on (building a server turns no loop).
+  if (openEarly.listener || openEarly.pool) await new Promise((resolve) => setImmediate(resolve));
   return {
     db,
     kind: "postgres",
     slices: OFF_LOOP,
-    async listen(channel, onNotify) {
-      const listener = await listenWithReconnect(connection, channel, onNotify, onError);
-      listeners.add(listener);
-      return async () => {
-        listeners.delete(listener);
-        await listener.stop();
-      };
-    },
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
     async close() {
-      await Promise.all([...listeners].map((listener) => listener.stop()));
-      listeners.clear();
+      await listener.close();
       await db.destroy();
     },
   };
@@ -231,62 +243,134 @@ function preparingPool(pool: pg.Pool) {
 }
 
 /**
- * LISTEN needs a connection of its own that stays open (the pool would recycle it). When that
- * connection drops, it reconnects with backoff and calls onNotify once, since notifications may
- * have been missed meanwhile; the callers' slow polls cover the gap too.
+ * LISTEN needs a connection of its own that stays open (the pool would recycle it): one for every
+ * channel this handle listens on, made by the first `listen()` (or ahead of it, `connectEarly()`)
+ * and closed when the last listener stops. When that connection drops, it reconnects with backoff,
+ * LISTENs again on every channel and calls each listener once, since notifications may have been
+ * missed meanwhile; the callers' slow polls cover the gap too. Changes to the set of channels run
+ * one at a time (`serially`), so a LISTEN or UNLISTEN never races a reconnect or a close.
  */
-async function listenWithReconnect(
-  connection: pg.ClientConfig,
-  channel: string,
-  onNotify: (payload: string) => void,
-  onError: (error: Error) => void,
-): Promise<{ stop(): Promise<void> }> {
+function sharedListener(connection: pg.ClientConfig, onError: (error: Error) => void) {
+  const channels = new Map<string, Set<NotificationListener>>();
   let client: pg.Client | undefined;
-  let stopped = false;
+  let early: Promise<pg.Client> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let failures = 0;
+  let closed = false;
+  const ended = new WeakSet<pg.Client>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(step: () => Promise<T>): Promise<T> => {
+    const result = queue.then(step);
+    queue = result.catch(() => {});
+    return result;
+  };
 
-  const connect = async (): Promise<void> => {
+  const open = async (): Promise<pg.Client> => {
     const next = new pg.Client(connection);
     next.on("notification", (message) => {
-      if (message.channel === channel) onNotify(message.payload ?? "");
+      for (const onNotify of channels.get(message.channel) ?? []) onNotify(message.payload ?? "");
     });
     next.on("error", (error) => {
-      if (!stopped) onError(error);
+      if (!closed) onError(error);
     });
     next.on("end", () => {
-      if (stopped || client !== next) return;
+      ended.add(next);
+      if (closed || client !== next) return;
       client = undefined;
-      scheduleReconnect();
+      if (channels.size > 0) scheduleReconnect();
     });
-    await next.connect();
-    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    client = next;
-    failures = 0;
+    try {
+      await next.connect();
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
+    return next;
+  };
+  // The connection made ahead, if it is still open; else a new one.
+  const connected = async (): Promise<pg.Client> => {
+    if (client) return client;
+    const made = await early?.catch(() => undefined);
+    early = undefined;
+    client = made && !ended.has(made) ? made : await open();
+    return client;
+  };
+  const listenAll = async (on: pg.Client, names: Iterable<string>) => {
+    for (const name of names) await on.query(`LISTEN ${pg.escapeIdentifier(name)}`);
   };
   const scheduleReconnect = () => {
     failures += 1;
     retryTimer = setTimeout(
       () => {
-        connect().then(
-          () => onNotify(""),
-          (error: Error) => {
-            onError(error);
-            if (!stopped) scheduleReconnect();
-          },
-        );
+        serially(async () => {
+          if (closed || client || channels.size === 0) return;
+          const next = await open();
+          try {
+            await listenAll(next, channels.keys());
+          } catch (error) {
+            await next.end().catch(() => {});
+            throw error;
+          }
+          client = next;
+          failures = 0;
+          for (const listeners of channels.values()) for (const onNotify of listeners) onNotify("");
+        }).catch((error: Error) => {
+          onError(error);
+          if (!closed && !client) scheduleReconnect();
+        });
       },
       Math.min(30_000, 250 * 2 ** Math.min(failures, 7)),
     );
     retryTimer.unref();
   };
 
-  await connect();
   return {
-    async stop() {
-      stopped = true;
+    connectEarly(): void {
+      if (closed || client || early) return;
+      early = open();
+      early.catch(() => {});
+    },
+    listen(channel: string, onNotify: NotificationListener): Promise<() => Promise<void>> {
+      return serially(async () => {
+        if (closed) throw new Error("the database is closed");
+        let listeners = channels.get(channel);
+        if (!listeners) {
+          // With no connection (dropped and not yet back), the reconnect LISTENs on it.
+          if (channels.size === 0 || client) await listenAll(await connected(), [channel]);
+          listeners = new Set();
+          channels.set(channel, listeners);
+        }
+        const own: NotificationListener = (payload) => onNotify(payload);
+        listeners.add(own);
+        return () => serially(() => unlisten(channel, own));
+      });
+    },
+    close(): Promise<void> {
+      closed = true;
       clearTimeout(retryTimer);
-      await client?.end().catch(() => {});
+      channels.clear();
+      return serially(async () => {
+        const [current, made] = [client, early];
+        client = undefined;
+        early = undefined;
+        await current?.end().catch(() => {});
+        await made?.then((c) => c.end()).catch(() => {});
+      });
     },
   };
+
+  async function unlisten(channel: string, own: NotificationListener): Promise<void> {
+    const listeners = channels.get(channel);
+    if (!listeners?.delete(own) || listeners.size > 0) return;
+    channels.delete(channel);
+    const current = client;
+    if (!current) return;
+    if (channels.size === 0) {
+      client = undefined;
+      clearTimeout(retryTimer);
+      await current.end().catch(() => {});
+    } else {
+      await current.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
+    }
+  }
 }

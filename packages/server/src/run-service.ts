@@ -81,7 +81,14 @@ export async function runService<C extends BaseServiceConfig, D extends { close(
     () => database.close(),
   ]);
 
+  // The server loads its plugins (routes, hooks) while the workers start, which mostly wait for
+  // the database (LISTEN); it takes requests only once they have.
+  const loaded = (async () => {
+    await app.ready();
+  })();
+  loaded.catch(() => {}); // awaited below, after the workers
   for (const worker of workers) if (!worker.afterListen) await worker.start();
+  await loaded;
   await listenOrExit(app, { port: config.port, host: config.host }, shutdown);
   for (const worker of workers) if (worker.afterListen) await worker.start();
   app.log.info(
