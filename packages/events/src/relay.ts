@@ -79,7 +79,7 @@ export class OutboxRelay {
     });
     this.failures = new Counter({
       name: "outbox_publish_failures_total",
-      help: "Failed publish attempts",
+      help: "Events whose publish failed, once per attempt",
       registers,
     });
     registerOutboxGauges(options.registry, options.database);
