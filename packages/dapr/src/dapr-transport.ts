@@ -55,15 +55,25 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
       await response.discard();
     },
     async publishBulk(entries: BulkEntry[]) {
-      const calls: Promise<FailedEntry[]>[] = [];
+      const calls: { entryIds: string[]; answer: Promise<FailedEntry[]> }[] = [];
       for (const [topic, ofTopic] of groupBy(entries, (entry) => entry.topic)) {
-        for (const body of bulkBodies(ofTopic, options.maxBulkBytes ?? 1 << 20)) {
-          calls.push(
-            bulkPublish(`${bulkBase}/${encodeURIComponent(topic)}`, topic, body, options.timeoutMs ?? 5_000),
-          );
+        for (const { body, entryIds } of bulkBodies(ofTopic, options.maxBulkBytes ?? 1 << 20)) {
+          const url = `${bulkBase}/${encodeURIComponent(topic)}`;
+          calls.push({ entryIds, answer: bulkPublish(url, topic, body, options.timeoutMs ?? 5_000) });
         }
       }
-      return (await Promise.all(calls)).flat();
+      const settled = await Promise.allSettled(calls.map((call) => call.answer));
+      const thrown = settled.filter((result) => result.status === "rejected");
+      // No call went out: the relay ends its batch. Else the entries of a call that failed count as failed.
+      if (thrown.length === calls.length) throw thrown[0]!.reason;
+      return settled.flatMap((result, i) =>
+        result.status === "fulfilled"
+          ? result.value
+          : calls[i]!.entryIds.map((entryId) => ({
+              entryId,
+              error: String(result.reason?.message ?? result.reason),
+            })),
+      );
     },
   };
 }
@@ -112,11 +122,21 @@ async function bulkPublish(
   }));
 }
 
-/** The JSON bodies (arrays of bulk entries) for `entries`, each at most about `maxBytes` long (one entry alone may exceed it). */
-function bulkBodies(entries: BulkEntry[], maxBytes: number): string[] {
-  const bodies: string[] = [];
+/**
+ * The JSON bodies (arrays of bulk entries) for `entries`, each at most about `maxBytes` long (one
+ * entry alone may exceed it), with the ids of the entries in each.
+ */
+function bulkBodies(entries: BulkEntry[], maxBytes: number): { body: string; entryIds: string[] }[] {
+  const bodies: { body: string; entryIds: string[] }[] = [];
   let parts: string[] = [];
+  let entryIds: string[] = [];
   let size = 2;
+  const flush = () => {
+    bodies.push({ body: `[${parts.join(",")}]`, entryIds });
+    parts = [];
+    entryIds = [];
+    size = 2;
+  };
   for (const { entryId, partitionKey, event } of entries) {
     const part = JSON.stringify({
       entryId,
@@ -125,15 +145,12 @@ function bulkBodies(entries: BulkEntry[], maxBytes: number): string[] {
       metadata: { partitionKey },
     });
     const length = Buffer.byteLength(part) + 1;
-    if (parts.length > 0 && size + length > maxBytes) {
-      bodies.push(`[${parts.join(",")}]`);
-      parts = [];
-      size = 2;
-    }
+    if (parts.length > 0 && size + length > maxBytes) flush();
     parts.push(part);
+    entryIds.push(entryId);
     size += length;
   }
-  if (parts.length > 0) bodies.push(`[${parts.join(",")}]`);
+  if (parts.length > 0) flush();
   return bodies;
 }
 
