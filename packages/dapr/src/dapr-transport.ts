@@ -55,11 +55,17 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
       await response.discard();
     },
     async publishBulk(entries: BulkEntry[]) {
+      if (entries.length === 0) return [];
+      // Each entry carries its partition key in its own metadata, never the URL: Dapr's Kafka
+      // component lets request-level metadata override every entry's.
       const calls: { entryIds: string[]; answer: Promise<FailedEntry[]> }[] = [];
       for (const [topic, ofTopic] of groupBy(entries, (entry) => entry.topic)) {
         for (const { body, entryIds } of bulkBodies(ofTopic, options.maxBulkBytes ?? 1 << 20)) {
           const url = `${bulkBase}/${encodeURIComponent(topic)}`;
-          calls.push({ entryIds, answer: bulkPublish(url, topic, body, options.timeoutMs ?? 5_000) });
+          calls.push({
+            entryIds,
+            answer: bulkPublish(url, topic, body, entryIds, options.timeoutMs ?? 5_000),
+          });
         }
       }
       const settled = await Promise.allSettled(calls.map((call) => call.answer));
@@ -79,14 +85,17 @@ export function createDaprTransport(options: DaprTransportOptions): EventTranspo
 }
 
 /**
- * One bulk publish. 204: all went out. An error answer with `failedEntries` (daprd's
- * BulkPublishResponse; the broker took the others): those entries. Any other answer, or none,
- * throws, since it does not say which went out.
+ * One bulk publish of the entries `entryIds`. 204: all went out. Any other answer naming some of
+ * them in `failedEntries` (daprd's BulkPublishResponse, with 500: the broker took the others):
+ * those. A 200 naming none: all went out. Anything else throws, since it does not say which went
+ * out, and so does an answer naming an entry that is not in the call (it cannot be trusted to
+ * name the ones that failed).
  */
 async function bulkPublish(
   url: string,
   topic: string,
   body: string,
+  entryIds: string[],
   timeoutMs: number,
 ): Promise<FailedEntry[]> {
   let response: SidecarAnswer;
@@ -100,8 +109,8 @@ async function bulkPublish(
   } catch (error) {
     throw new TransportError(`dapr sidecar unreachable: ${(error as Error).message}`, { cause: error });
   }
-  if (response.status === 204 || response.status === 200) {
-    await response.discard();
+  if (response.status === 204) {
+    await response.discard().catch(() => {});
     return [];
   }
   const detail = await response.text().catch(() => "");
@@ -111,13 +120,19 @@ async function bulkPublish(
   } catch {
     failed = undefined;
   }
-  if (!Array.isArray(failed) || failed.length === 0) {
+  const named = Array.isArray(failed) ? (failed as { entryId?: unknown; error?: unknown }[]) : [];
+  if (response.status === 200 && named.length === 0) return [];
+  const sent = new Set(entryIds);
+  if (
+    named.length === 0 ||
+    named.some((entry) => typeof entry.entryId !== "string" || !sent.has(entry.entryId))
+  ) {
     throw new TransportError(
       `dapr bulk publish to ${topic} failed with ${response.status}: ${detail.slice(0, 500)}`,
     );
   }
-  return failed.map((entry: { entryId?: unknown; error?: unknown }) => ({
-    entryId: String(entry.entryId),
+  return named.map((entry) => ({
+    entryId: entry.entryId as string,
     error: `dapr bulk publish to ${topic} failed with ${response.status}: ${String(entry.error ?? "no error given").slice(0, 500)}`,
   }));
 }

@@ -142,6 +142,21 @@ test("bulk publish (stand-in sidecar): the failed entries of an error answer are
   assert.equal(failed[0]!.entryId, "2");
   assert.match(failed[0]!.error, /failed with 500: kafka: message too large/);
 
+  const unknown = await fakeSidecar(t, 500, () => ({ failedEntries: [{ entryId: "7", error: "?" }] }));
+  await assert.rejects(
+    createDaprTransport({ httpPort: unknown.port, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
+    /failed with 500/,
+    "an answer naming an entry that was not sent is not trusted",
+  );
+  const ok200 = await fakeSidecar(t, 200, () => ({}));
+  assert.deepEqual(
+    await createDaprTransport({ httpPort: ok200.port, pubsubName: "task-pubsub" }).publishBulk!([
+      bulkEntry(1),
+    ]),
+    [],
+  );
+  assert.deepEqual(await transport.publishBulk!([]), [], "nothing to send, no call");
+
   const whole = await fakeSidecar(t, 500);
   await assert.rejects(
     createDaprTransport({ httpPort: whole.port, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
