@@ -142,6 +142,21 @@ test("bulk publish (stand-in sidecar): the failed entries of an error answer are
   assert.equal(failed[0]!.entryId, "2");
   assert.match(failed[0]!.error, /failed with 500: kafka: message too large/);
 
+  const unknown = await fakeSidecar(t, 500, () => ({ failedEntries: [{ entryId: "7", error: "?" }] }));
+  await assert.rejects(
+    createDaprTransport({ httpPort: unknown.port, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
+    /failed with 500/,
+    "an answer naming an entry that was not sent is not trusted",
+  );
+  const ok200 = await fakeSidecar(t, 200, () => ({}));
+  assert.deepEqual(
+    await createDaprTransport({ httpPort: ok200.port, pubsubName: "task-pubsub" }).publishBulk!([
+      bulkEntry(1),
+    ]),
+    [],
+  );
+  assert.deepEqual(await transport.publishBulk!([]), [], "nothing to send, no call");
+
   const whole = await fakeSidecar(t, 500);
   await assert.rejects(
     createDaprTransport({ httpPort: whole.port, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
@@ -151,6 +166,34 @@ test("bulk publish (stand-in sidecar): the failed entries of an error answer are
     createDaprTransport({ httpPort: 1, pubsubName: "task-pubsub" }).publishBulk!([bulkEntry(1)]),
     /unreachable/,
   );
+});
+
+test("bulk publish (stand-in sidecar): when one topic's call fails and another's goes out, only the failed call's entries are returned", async (t) => {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const down = req.url?.endsWith("/notification-events");
+      res.writeHead(down ? 500 : 204, { "content-type": "application/json" });
+      res.end(
+        down ? JSON.stringify({ errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE", message: "kafka down" }) : undefined,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const port = (server.address() as { port: number }).port;
+  const transport = createDaprTransport({ httpPort: port, pubsubName: "task-pubsub" });
+  const failed = await transport.publishBulk!([
+    bulkEntry(1),
+    bulkEntry(2, "notification-events"),
+    bulkEntry(3),
+    bulkEntry(4, "notification-events"),
+  ]);
+  assert.deepEqual(
+    failed.map((f) => f.entryId),
+    ["2", "4"],
+  );
+  assert.match(failed[0]!.error, /notification-events failed with 500.*kafka down/);
 });
 
 test("programmatic subscriptions: /dapr/subscribe lists them with dead-letter topics; routes hand the payload over and answer explicit statuses", async (t) => {

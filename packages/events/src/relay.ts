@@ -190,6 +190,12 @@ export class OutboxRelay {
           })),
         );
         failed = new Map(answer.map((entry) => [entry.entryId, entry.error]));
+        const sent = new Set(rows.map((row) => String(row.id)));
+        // An answer that names an entry it was not given cannot be trusted to name the failed ones.
+        for (const entryId of failed.keys()) {
+          if (!sent.has(entryId))
+            throw new TransportError(`bulk publish answer names unknown entry ${entryId}`);
+        }
       } catch (error) {
         for (const row of rows) outcome.failures.push({ id: Number(row.id), error });
         return;
@@ -249,16 +255,16 @@ export class OutboxRelay {
     }
     await this.opts.database.db.transaction().execute(async (tx) => {
       if (done.length > 0) await markPublished(tx);
-      for (const failure of failures) {
-        await tx
-          .updateTable("outbox")
-          .set((eb) => ({
-            attempts: eb("attempts", "+", 1),
-            last_error: String((failure.error as Error)?.message ?? failure.error).slice(0, 1000),
-          }))
-          .where("id", "=", failure.id)
-          .where("lease_owner", "=", this.owner)
-          .execute();
+      if (failures.length > 0) {
+        // One statement for every failed row (a broker outage fails a whole layer), each its error.
+        const ids = failures.map((failure) => failure.id);
+        const errors = failures.map((failure) =>
+          String((failure.error as Error)?.message ?? failure.error).slice(0, 1000),
+        );
+        await sql`
+          UPDATE outbox o SET attempts = o.attempts + 1, last_error = f.error
+          FROM unnest(${ids}::bigint[], ${errors}::text[]) AS f(id, error)
+          WHERE o.id = f.id AND o.lease_owner = ${this.owner}`.execute(tx);
       }
       const sent = new Set(done);
       const rest = claimed.filter((id) => !sent.has(id));

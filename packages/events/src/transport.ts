@@ -25,7 +25,7 @@ export interface EventTransport {
    * Publishes several events in as few calls as the transport can (Dapr's bulk publish API: one
    * call per topic). The relay gives at most one entry per partition key, because a bulk call does
    * not keep the order of its entries. Resolves with the entries that did not go out (empty when
-   * all did); the others are safely accepted. Throws when it cannot tell which went out (the
+   * all did); the others are safely accepted. Throws when it cannot tell that any went out (the
    * sidecar unreachable, an answer without the failed entries): then none counts as sent.
    */
   publishBulk?(entries: BulkEntry[]): Promise<FailedEntry[]>;

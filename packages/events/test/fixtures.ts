@@ -32,10 +32,15 @@ export function recordingTransport() {
 export function recordingBulkTransport() {
   const received: OutboundEvent[] = [];
   const calls: BulkEntry[][] = [];
-  const state: { down: boolean; fail: (entry: BulkEntry) => string | undefined } = {
-    down: false,
-    fail: () => undefined,
-  };
+  const state: {
+    down: boolean;
+    fail: (entry: BulkEntry) => string | undefined;
+    /** Extra entry ids the answer names as failed (a broken answer). */
+    alsoNamed: string[];
+    /** The most calls in flight at once (each call takes a turn of the event loop). */
+    mostInFlight: number;
+  } = { down: false, fail: () => undefined, alsoNamed: [], mostInFlight: 0 };
+  let inFlight = 0;
   const transport: EventTransport = {
     name: "recording-bulk",
     async publish() {
@@ -43,14 +48,21 @@ export function recordingBulkTransport() {
     },
     async publishBulk(entries) {
       calls.push(entries);
-      if (state.down) throw new Error("broker unavailable");
-      const failed: FailedEntry[] = [];
-      for (const entry of entries) {
-        const error = state.fail(entry);
-        if (error === undefined) received.push(entry);
-        else failed.push({ entryId: entry.entryId, error });
+      inFlight += 1;
+      state.mostInFlight = Math.max(state.mostInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (state.down) throw new Error("broker unavailable");
+        const failed: FailedEntry[] = state.alsoNamed.map((entryId) => ({ entryId, error: "?" }));
+        for (const entry of entries) {
+          const error = state.fail(entry);
+          if (error === undefined) received.push(entry);
+          else failed.push({ entryId: entry.entryId, error });
+        }
+        return failed;
+      } finally {
+        inFlight -= 1;
       }
-      return failed;
     },
   };
   return { transport, received, calls, state };

@@ -168,10 +168,11 @@ test("a bulk transport gets the batch in layers: each call holds at most one eve
     user_id: b!,
     data: { title: "Due soon", body: "task 1" },
   });
-  const { transport, received, calls } = recordingBulkTransport();
+  const { transport, received, calls, state } = recordingBulkTransport();
   const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
 
   assert.equal(await relay.drain(), 7);
+  assert.equal(state.mostInFlight, 1, "a layer goes out only after the one before it was answered");
   const shape = calls.map((entries) =>
     entries.map((e) => `${[a, b, c].indexOf(e.partitionKey)}:${e.topic}:${e.event.data.task_id}`),
   );
@@ -242,6 +243,30 @@ test("a bulk transport's failed entry holds that user's later events while the o
   assert.deepEqual(sent(failing), [1, 2, 3], "in order after recovery");
   assert.equal(new Set(received.map((m) => m.event.id)).size, 9, "no event published twice");
   assert.equal(await pendingCount(database), 0);
+});
+
+test("a bulk answer that names an entry the relay did not send is not trusted: the whole layer counts as failed", async (t) => {
+  const database = await openTestDatabase();
+  t.after(() => database.close());
+  const users = await Promise.all(["a", "b"].map((name) => createUser(database, name)));
+  for (const userId of users) await writeEvents(database, userId, 1);
+  const { transport, state } = recordingBulkTransport();
+  const relay = new OutboxRelay({ registry: createRegistry("test"), database, transport, log: quietLog });
+  state.alsoNamed = ["999999"];
+  assert.deepEqual(await relay.publishBatch(), { published: 0, failed: true });
+  const rows = await database.db
+    .selectFrom("outbox")
+    .select(["attempts", "last_error", "published_at"])
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => [r.attempts, r.published_at, r.last_error]),
+    [
+      [1, null, "bulk publish answer names unknown entry 999999"],
+      [1, null, "bulk publish answer names unknown entry 999999"],
+    ],
+  );
+  state.alsoNamed = [];
+  assert.equal(await relay.drain(), 2);
 });
 
 test("published rows are pruned after the retention period; pending ones never", async (t) => {

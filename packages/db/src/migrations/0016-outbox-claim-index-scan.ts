@@ -12,7 +12,8 @@ import { runStatements } from "../run-statements.ts";
 // loop of 2,000 rounds (insert 5 rows, claim, publish them) the claims took 400–490 ms with
 // bitmap scans and 70 ms without. With bitmap scans off, the planner would rather read a small
 // outbox whole (a sequential scan, which 0014 keeps away from the claim on a large one), so both
-// are off: every read of the claim is an index scan. The settings hold only inside the function.
+// are off: every read of the claim is an index scan. The settings hold only inside the function;
+// a later CREATE OR REPLACE FUNCTION outbox_claim drops them, so it must give them again (SET clauses).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(
     db,
