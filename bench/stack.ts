@@ -35,8 +35,21 @@ export function log(message: string): void {
 }
 
 export async function script(name: string, ...args: string[]): Promise<string> {
+  return scriptWithEnv({}, name, ...args);
+}
+
+/**
+ * A stack script with variables of its own on top of this process's environment (e.g.
+ * SIDECAR_REPLICA): given to that call alone, never set on process.env, where calls running at
+ * the same time would see them.
+ */
+export async function scriptWithEnv(
+  env: Record<string, string>,
+  name: string,
+  ...args: string[]
+): Promise<string> {
   const { stdout } = await run("bash", [join(stackScripts, name), ...args], {
-    env: { ...process.env, STACK_DIR: stackDir },
+    env: { ...process.env, STACK_DIR: stackDir, ...env },
     maxBuffer: 16 * 1024 * 1024,
   });
   return stdout;

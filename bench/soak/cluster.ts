@@ -7,7 +7,17 @@ import pg from "pg";
 import { secret } from "../distributed.ts";
 import { stackAppApiToken } from "../notification-service.ts";
 import { bundle, imageEnvironment } from "../services.ts";
-import { appPort, daprPort, log, ports, type Service, script, spawnService, stackDir } from "../stack.ts";
+import {
+  appPort,
+  daprPort,
+  log,
+  ports,
+  type Service,
+  script,
+  scriptWithEnv,
+  spawnService,
+  stackDir,
+} from "../stack.ts";
 import type { App, Infrastructure } from "./schedule.ts";
 import { apps } from "./schedule.ts";
 
@@ -110,20 +120,17 @@ export async function startApp(app: App, replica = 0, timeoutMs = 300_000): Prom
   }
 }
 
-const sidecarEnv = (replica: number) => (replica === 0 ? {} : { SIDECAR_REPLICA: String(replica) });
 const sidecarName = (app: App, replica: number) =>
   replica === 0 ? `daprd-${app}` : `daprd-${app}-${replica}`;
 
-/** sidecar.sh start|stop for the app's replica (SIDECAR_REPLICA set for that call only). */
+/**
+ * sidecar.sh start|stop for the app's replica, SIDECAR_REPLICA given to that call alone: set on
+ * process.env across the call, it was seen by calls for other apps running at the same time (a
+ * sidecar restarted during a replica fault came up as replica 1 and waited for an app that was
+ * not there).
+ */
 async function sidecarScript(command: "start" | "stop", app: App, replica: number): Promise<void> {
-  const previous = process.env.SIDECAR_REPLICA;
-  Object.assign(process.env, sidecarEnv(replica));
-  try {
-    await script("sidecar.sh", command, app);
-  } finally {
-    if (previous === undefined) delete process.env.SIDECAR_REPLICA;
-    else process.env.SIDECAR_REPLICA = previous;
-  }
+  await scriptWithEnv({ SIDECAR_REPLICA: String(replica) }, "sidecar.sh", command, app);
 }
 
 /**
