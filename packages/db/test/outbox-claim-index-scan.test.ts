@@ -3,13 +3,7 @@ import { test } from "node:test";
 import { type Kysely, sql } from "kysely";
 import { down, up } from "../src/migrations/0016-outbox-claim-index-scan.ts";
 import { openTestDatabase } from "../src/testing.ts";
-
-// The first step of outbox_claim (0013): the pending rows grouped by user.
-const pendingScan = `EXPLAIN
-  SELECT partition_key, min(id) AS first FROM outbox
-  WHERE published_at IS NULL
-  GROUP BY partition_key
-  HAVING bool_and(leased_until IS NULL OR leased_until < now())`;
+import { pendingScan } from "./outbox-pending-scan.ts";
 
 test("the claim reads the pending rows with a plain index scan (which marks published rows' entries dead), never a bitmap or sequential scan", async (t) => {
   const handle = await openTestDatabase();
@@ -37,7 +31,7 @@ test("the claim reads the pending rows with a plain index scan (which marks publ
         const [name, value] = setting.split("=");
         await sql`SELECT set_config(${name}, ${value}, true)`.execute(tx);
       }
-      const plan = await sql.raw<{ "QUERY PLAN": string }>(pendingScan).execute(tx);
+      const plan = await pendingScan.execute(tx);
       return plan.rows.map((r) => r["QUERY PLAN"]).join("\n");
     });
 

@@ -3,15 +3,7 @@ import { test } from "node:test";
 import { type Kysely, sql } from "kysely";
 import { down, up } from "../src/migrations/0014-outbox-pending-estimate.ts";
 import { openTestDatabase } from "../src/testing.ts";
-
-// The relay's claim groups the pending rows by user (packages/events/src/relay.ts); this is its
-// scan. Read through a pending partial index, its cost follows the backlog; as a sequential scan
-// it follows the whole outbox, published rows included.
-const pendingScan = sql<{ "QUERY PLAN": string }>`EXPLAIN
-  SELECT partition_key, min(id) AS first FROM outbox
-  WHERE published_at IS NULL
-  GROUP BY partition_key
-  HAVING bool_and(leased_until IS NULL OR leased_until < now())`;
+import { pendingScan } from "./outbox-pending-scan.ts";
 
 /** A scan of one of the pending partial indexes (idx_outbox_pending, idx_outbox_pending_partition). */
 const pendingIndex = /(Index Scan using|Index Only Scan using|Bitmap Index Scan on) idx_outbox_pending/;
